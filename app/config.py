@@ -1,0 +1,73 @@
+"""Settings: the only module that reads the environment (prefix ``CADRE_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of Cadre; each one is documented in the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="CADRE_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///./cadre-data/cadre.db",
+        description="Database URL: sqlite:///path/cadre.db or postgresql://user:password@host:port/db.",
+    )
+    admin_token: SecretStr | None = Field(
+        None,
+        description="Bearer token of the management API and the console. Unset: one is generated on "
+        "first start, printed once and stored hashed.",
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Address where people reach Cadre; refusal messages link to its console pages.",
+    )
+    host: str = Field("127.0.0.1", description="Interface `cadre serve` listens on.")
+    port: int = Field(8000, description="Port `cadre serve` listens on.")
+    workers: int = Field(1, description="Worker processes started by `cadre serve`.")
+    upstream_base_url: str = Field(
+        "https://api.openai.com/v1",
+        description="OpenAI-compatible upstream base URL (OpenAI, Ollama, vLLM, LM Studio, Mistral ...).",
+    )
+    upstream_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("CADRE_UPSTREAM_API_KEY", "OPENAI_API_KEY"),
+        description="Key sent to the upstream; falls back to OPENAI_API_KEY. Never sent to clients.",
+    )
+    upstream_connect_timeout: float = Field(10.0, description="Seconds to connect to the upstream.")
+    upstream_read_timeout: float = Field(
+        600.0, description="Seconds to wait for the upstream's next bytes before giving up."
+    )
+    max_body_bytes: int = Field(4 * 1024 * 1024, description="Largest request body accepted on /v1/*.")
+    injection_role: Literal["system", "developer"] = Field(
+        "system", description="Role of the injected frame message in chat requests."
+    )
+    prompts_dir: Path | None = Field(
+        None, description="Folder whose templates override the packaged prompts/ (frame.fr.j2 ...)."
+    )
+    cache_check_interval: float = Field(
+        0.5,
+        description="Seconds between checks for frame and key changes made elsewhere (CLI, replicas).",
+    )
+    decision_flush_interval: float = Field(
+        0.5, description="Seconds between background writes of the decision log."
+    )
+    decision_buffer_size: int = Field(
+        50_000, description="Decision records held in memory at most while the database is away."
+    )
+    log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+
+    def upstream_configured(self) -> bool:
+        """False while the upstream is the OpenAI default without a key: nothing to call yet."""
+        if not self.upstream_base_url:
+            return False
+        return self.upstream_api_key is not None or "api.openai.com" not in self.upstream_base_url
+
+    def upstream_key(self) -> str | None:
+        """The upstream key in clear, for the upstream client only."""
+        return self.upstream_api_key.get_secret_value() if self.upstream_api_key else None

@@ -1,0 +1,53 @@
+"""The decision log's buffer: the request path appends in memory, a background task writes in batches.
+
+While the database is unreachable records wait in the buffer. When it is full the oldest records are
+dropped and counted in ``dropped`` (a newer record is worth more to the owner than an older one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.store import Decision, Store
+
+log = logging.getLogger("cadre.decisions")
+BATCH = 1000
+
+
+class DecisionLog:
+    """Buffered writer of decision records."""
+
+    def __init__(self, store: Store, interval: float, capacity: int) -> None:
+        self.store, self.interval = store, interval
+        self.buffer: deque[Decision] = deque(maxlen=capacity)
+        self.dropped = 0
+        self.written = 0
+
+    def add(self, decision: Decision) -> None:
+        if len(self.buffer) == self.buffer.maxlen:
+            self.dropped += 1
+        self.buffer.append(decision)
+
+    async def flush(self) -> None:
+        """Write everything buffered now; on failure, the batch goes back to the front of the queue."""
+        while self.buffer:
+            batch = [self.buffer.popleft() for _ in range(min(BATCH, len(self.buffer)))]
+            try:
+                await self.store.record_decisions(batch)
+            except (SQLAlchemyError, OSError):
+                self.buffer.extendleft(reversed(batch))
+                raise
+            self.written += len(batch)
+
+    async def run(self) -> None:
+        """Flush every ``interval`` seconds forever (a lifespan task)."""
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                await self.flush()
+            except (SQLAlchemyError, OSError) as exc:
+                log.warning("decision log flush failed, %d waiting: %s", len(self.buffer), type(exc).__name__)

@@ -1,0 +1,101 @@
+"""The error tree and its OpenAI-shaped responses.
+
+    CadreError                      -> {"error": {"message", "type", "param", "code"}}
+    ├── InvalidRequest      400     invalid_request_error (bad JSON, wrong type, missing field)
+    ├── BodyTooLarge        413     invalid_request_error / body_too_large
+    ├── Unauthenticated     401     authentication_error / invalid_api_key | invalid_admin_token
+    ├── NotFound            404     not_found_error
+    ├── Conflict            409     invalid_request_error (slug archived, ...)
+    ├── PreconditionFailed  412     precondition_failed / etag_mismatch (+ "current": the state now)
+    ├── Unprocessable       422     invalid_request_error / frame_has_errors (+ "findings")
+    ├── FrameRefusal        409|400 frame_refusal / frame_missing | frame_unclear | off_frame
+    └── UpstreamError       502|504 upstream_error / upstream_unavailable | upstream_timeout
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+
+class CadreError(Exception):
+    """Base of every error a client can see."""
+
+    status = 500
+    type = "server_error"
+    code: str | None = None
+
+    def __init__(self, message: str, *, code: str | None = None, param: str | None = None,
+                 extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.param = param
+        self.extra = extra or {}
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        """The OpenAI-shaped body."""
+        payload: dict[str, Any] = {
+            "error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}
+        }
+        payload.update(self.extra)
+        return payload
+
+
+class InvalidRequest(CadreError):
+    status, type, code = 400, "invalid_request_error", "invalid_request"
+
+
+class BodyTooLarge(CadreError):
+    status, type, code = 413, "invalid_request_error", "body_too_large"
+
+
+class Unauthenticated(CadreError):
+    status, type, code = 401, "authentication_error", "invalid_api_key"
+
+
+class NotFound(CadreError):
+    status, type, code = 404, "not_found_error", "not_found"
+
+
+class Conflict(CadreError):
+    status, type, code = 409, "invalid_request_error", "conflict"
+
+
+class PreconditionFailed(CadreError):
+    status, type, code = 412, "precondition_failed", "etag_mismatch"
+
+
+class Unprocessable(CadreError):
+    status, type, code = 422, "invalid_request_error", "frame_has_errors"
+
+
+class FrameRefusal(CadreError):
+    status, type = 409, "frame_refusal"
+
+    def __init__(self, message: str, *, code: str, status: int = 409) -> None:
+        super().__init__(message, code=code, headers={"x-should-retry": "false"})
+        self.status = status
+
+
+class UpstreamError(CadreError):
+    status, type, code = 502, "upstream_error", "upstream_unavailable"
+
+
+class UpstreamTimeout(UpstreamError):
+    status, code = 504, "upstream_timeout"
+
+
+def error_bytes(message: str, type_: str, code: str | None, param: str | None = None) -> bytes:
+    """An OpenAI-shaped error body, serialised."""
+    return orjson.dumps({"error": {"message": message, "type": type_, "param": param, "code": code}})
+
+
+def error_response(exc: CadreError) -> Response:
+    """The HTTP response for ``exc``."""
+    return Response(orjson.dumps(exc.body()), status_code=exc.status, media_type="application/json",
+                    headers=exc.headers)

@@ -1,0 +1,334 @@
+"""/v1/*: authenticate, decide (refuse or forward), inject, forward, record. A plain ASGI app, for speed.
+
+The request path reads top to bottom in ``Gateway.generate``: auth -> payload -> frame -> decision ->
+injection -> upstream -> record. It is plain ASGI rather than FastAPI routes because it sits on every
+request a business makes to its AI (see bench/ for the measurements).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import orjson
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import payloads, prompting, synthetic
+from app.cache import Published
+from app.deps import Services, bearer
+from app.errors import (
+    BodyTooLarge,
+    CadreError,
+    FrameRefusal,
+    NotFound,
+    Unauthenticated,
+    UpstreamError,
+)
+from app.payloads import Endpoint
+from app.refusals import decide
+from app.store import Decision, Key
+from app.upstream import Reply
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+PREVIEW_MODEL = "cadre-preview"
+JSON = (b"content-type", b"application/json")
+SSE = [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache")]
+ROUTES: dict[tuple[str, str], Endpoint] = {
+    ("POST", "/v1/chat/completions"): payloads.CHAT,
+    ("POST", "/v1/completions"): payloads.COMPLETIONS,
+    ("POST", "/v1/responses"): payloads.RESPONSES,
+    ("POST", "/v1/embeddings"): payloads.EMBEDDINGS,
+    ("GET", "/v1/models"): payloads.MODELS,
+}
+
+
+class Request:
+    """What the gateway reads of one HTTP request, headers scanned once."""
+
+    __slots__ = ("authorization", "content_length", "receive", "request_id", "scope", "send")
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.scope, self.receive, self.send = scope, receive, send
+        self.authorization: str | None = None
+        self.content_length: int | None = None
+        request_id = None
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                self.authorization = value.decode("latin-1")
+            elif name == b"content-length":
+                with contextlib.suppress(ValueError):
+                    self.content_length = int(value)
+            elif name == b"x-request-id" and 0 < len(value) <= 64:
+                request_id = value.decode("latin-1")
+        self.request_id = request_id or secrets.token_hex(12)
+
+    async def body(self, limit: int) -> bytes:
+        """The whole body, refusing more than ``limit`` bytes."""
+        if self.content_length is not None and self.content_length > limit:
+            raise _too_large(limit)
+        chunks = []
+        size = 0
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                raise asyncio.CancelledError
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                return b"".join(chunks)
+
+    async def respond(self, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+        await self.send({"type": "http.response.start", "status": status,
+                         "headers": [*headers, (b"content-length", str(len(body)).encode()),
+                                     (b"x-request-id", self.request_id.encode())]})
+        await self.send({"type": "http.response.body", "body": body})
+
+    async def respond_events(self, events: list[bytes], headers: list[tuple[bytes, bytes]]) -> None:
+        await self.send({"type": "http.response.start", "status": 200,
+                         "headers": [*SSE, *headers, (b"x-request-id", self.request_id.encode())]})
+        for event in events:
+            await self.send({"type": "http.response.body", "body": event, "more_body": True})
+        await self.send({"type": "http.response.body", "body": b""})
+
+    async def disconnected(self) -> None:
+        """Return when the client goes away (the body has been read already)."""
+        while (await self.receive())["type"] != "http.disconnect":
+            pass
+
+
+def _too_large(limit: int) -> BodyTooLarge:
+    return BodyTooLarge(f"Corps de requête trop grand (plus de {limit} octets). / Request body too large "
+                        f"(over {limit} bytes).", param=None)
+
+
+def _error_headers(exc: CadreError) -> list[tuple[bytes, bytes]]:
+    return [JSON, *((k.encode(), v.encode()) for k, v in exc.headers.items())]
+
+
+class Gateway:
+    """The OpenAI-compatible endpoints."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive, send)
+        endpoint = ROUTES.get((scope["method"], scope["path"]))
+        if endpoint is None:
+            await self._fail(request, NotFound(
+                "Point d'accès inconnu. / Unknown endpoint.", code="unknown_url"))
+            return
+        services: Services = scope["state"]["services"]
+        if endpoint.generates:
+            await self.generate(request, services, endpoint)
+        else:
+            await self.passthrough(request, services, endpoint)
+
+    # ------------------------------------------------------------------------------- generation
+    async def generate(self, request: Request, services: Services, endpoint: Endpoint) -> None:
+        """auth -> payload -> frame -> decision -> injection -> upstream -> record."""
+        started = time.perf_counter()
+        decision = Decision(request.request_id, endpoint.name, "failed", 0.0)
+        try:
+            key = await self.authenticate(request, services)
+            decision.key_id, decision.frame = key.id, key.frame
+            payload = payloads.parse(await request.body(services.settings.max_body_bytes), endpoint)
+            decision.model = payload["model"]
+            published = await services.directory.published(key.frame)
+            refusal = decide(key.frame, published, services.settings.public_url)
+            if refusal is not None:
+                decision.outcome, decision.code = "refused", refusal.code
+                if published is not None:
+                    decision.frame_version = published.version.version
+                await self.refuse(request, key, refusal, endpoint, payload, published)
+                return
+            assert published is not None
+            decision.frame_version = published.version.version
+            body = self.inject(endpoint, payload, published, services)
+            frame_header = (b"x-cadre-frame", published.header)
+            if payload["model"] == PREVIEW_MODEL:
+                decision.outcome = "forwarded"
+                await self.preview(request, endpoint, payload, body, frame_header)
+                return
+            decision.outcome = "forwarded"
+            await self.forward(request, services, endpoint, body, payload.get("stream") is True,
+                               frame_header, decision)
+        except CadreError as exc:
+            decision.code = exc.code
+            if isinstance(exc, FrameRefusal):
+                decision.outcome = "refused"
+            elif decision.outcome == "forwarded":
+                decision.outcome = "failed"
+            await self._fail(request, exc)
+        except SQLAlchemyError:
+            decision.code = "database_unavailable"
+            await self._fail(request, UpstreamError(
+                "La base de données de Cadre est injoignable. / Cadre's database is unreachable.",
+                code="database_unavailable"))
+        except asyncio.CancelledError:
+            decision.code = decision.code or "client_disconnected"
+            raise
+        finally:
+            decision.latency_ms = (time.perf_counter() - started) * 1000
+            services.decisions.add(decision)
+
+    async def authenticate(self, request: Request, services: Services) -> Key:
+        secret = bearer(request.authorization)
+        key = await services.directory.key(secret) if secret else None
+        if key is None:
+            raise Unauthenticated("Clé d'API inconnue ou révoquée. / Unknown or revoked API key.")
+        return key
+
+    def inject(self, endpoint: Endpoint, payload: dict[str, Any], published: Published,
+               services: Services) -> bytes:
+        if endpoint is payloads.CHAT:
+            prompting.inject_chat(payload, published.prompt, services.settings.injection_role)
+        elif endpoint is payloads.COMPLETIONS:
+            prompting.inject_completion(payload, published.prompt)
+        else:
+            prompting.inject_responses(payload, published.prompt)
+        return orjson.dumps(payload)
+
+    async def refuse(self, request: Request, key: Key, refusal: FrameRefusal, endpoint: Endpoint,
+                     payload: dict[str, Any], published: Published | None) -> None:
+        header = (b"x-cadre-frame", published.header if published else f"{key.frame}@none".encode())
+        if key.refusal_style != "message":
+            await request.respond(refusal.status, orjson.dumps(refusal.body()),
+                                  [*_error_headers(refusal), header])
+            return
+        answer = synthetic.answer(endpoint.name, payload["model"], refusal.message, payload.get("stream") is True)
+        if isinstance(answer, list):
+            await request.respond_events(answer, [header])
+        else:
+            await request.respond(200, answer, [JSON, header])
+
+    async def preview(self, request: Request, endpoint: Endpoint, payload: dict[str, Any], body: bytes,
+                      frame_header: tuple[bytes, bytes]) -> None:
+        """``cadre-preview``: answer with the exact body that would go upstream."""
+        text = orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
+        answer = synthetic.answer(endpoint.name, PREVIEW_MODEL, text, payload.get("stream") is True)
+        if isinstance(answer, list):
+            await request.respond_events(answer, [frame_header])
+        else:
+            await request.respond(200, answer, [JSON, frame_header])
+
+    async def forward(self, request: Request, services: Services, endpoint: Endpoint, body: bytes,
+                      stream: bool, frame_header: tuple[bytes, bytes], decision: Decision) -> None:
+        """Send upstream and relay the answer; a client that leaves cancels the upstream request."""
+        call = asyncio.ensure_future(services.upstream.send("POST", endpoint.path, body, stream))
+        reply = await self._unless_disconnected(request, call)
+        decision.upstream_status = reply.status
+        if reply.response is None:
+            if reply.status == 200:
+                with contextlib.suppress(orjson.JSONDecodeError, TypeError, AttributeError):
+                    usage = payloads.usage_of(orjson.loads(reply.body))
+                    decision.prompt_tokens, decision.completion_tokens, decision.total_tokens = usage
+            else:
+                decision.code = "upstream_error"
+            await request.respond(reply.status, reply.body, [*reply.headers, frame_header])
+            return
+        relay = asyncio.ensure_future(self._relay(request, reply, frame_header, decision))
+        try:
+            await self._unless_disconnected(request, relay)
+        finally:
+            reply.close()
+
+    async def _unless_disconnected(self, request: Request, work: asyncio.Future[Any]) -> Any:
+        """Await ``work``, cancelling it if the client disconnects first."""
+        watch = asyncio.ensure_future(request.disconnected())
+        try:
+            done, _ = await asyncio.wait((work, watch), return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            work.cancel()
+            raise
+        finally:
+            watch.cancel()
+        if work not in done:
+            work.cancel()
+            raise asyncio.CancelledError
+        return work.result()
+
+    async def _relay(self, request: Request, reply: Reply, frame_header: tuple[bytes, bytes],
+                     decision: Decision) -> None:
+        send = request.send
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [*reply.headers, (b"cache-control", b"no-cache"), frame_header,
+                                (b"x-request-id", request.request_id.encode())]})
+        try:
+            async for chunk in reply.chunks():
+                if b'"usage"' in chunk:
+                    _stream_usage(chunk, decision)
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except UpstreamError as exc:
+            decision.outcome, decision.code = "failed", exc.code
+            event = b"event: error\ndata: " + orjson.dumps(exc.body()) + b"\n\n"
+            await send({"type": "http.response.body", "body": event, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    # ----------------------------------------------------------------------------- passthrough
+    async def passthrough(self, request: Request, services: Services, endpoint: Endpoint) -> None:
+        """/v1/models and /v1/embeddings: a key is required, a frame is not (nothing is generated)."""
+        started = time.perf_counter()
+        decision = Decision(request.request_id, endpoint.name, "failed", 0.0)
+        try:
+            key = await self.authenticate(request, services)
+            decision.key_id, decision.frame = key.id, key.frame
+            if endpoint is payloads.MODELS:
+                await self.models(request, services)
+                decision.outcome = "forwarded"
+                return
+            raw = await request.body(services.settings.max_body_bytes)
+            payload = payloads.parse(raw, endpoint)
+            decision.model = payload["model"]
+            decision.outcome = "forwarded"
+            reply = await services.upstream.send("POST", endpoint.path, raw, False)
+            decision.upstream_status = reply.status
+            await request.respond(reply.status, reply.body, reply.headers)
+        except CadreError as exc:
+            decision.outcome, decision.code = "failed", exc.code
+            await self._fail(request, exc)
+        finally:
+            decision.latency_ms = (time.perf_counter() - started) * 1000
+            services.decisions.add(decision)
+
+    async def models(self, request: Request, services: Services) -> None:
+        """The upstream's models plus ``cadre-preview`` (alone when no upstream is configured or reachable)."""
+        data: list[Any] = []
+        upstream_state = b"ok"
+        if services.settings.upstream_configured():
+            try:
+                reply = await services.upstream.send("GET", "/models", None, False)
+                listed = orjson.loads(reply.body) if reply.status == 200 else {}
+                data = list(listed.get("data") or []) if isinstance(listed, dict) else []
+                upstream_state = b"ok" if reply.status == 200 else str(reply.status).encode()
+            except (UpstreamError, orjson.JSONDecodeError):
+                upstream_state = b"unavailable"
+        else:
+            upstream_state = b"not-configured"
+        data.append({"id": PREVIEW_MODEL, "object": "model", "created": 0, "owned_by": "cadre"})
+        await request.respond(200, orjson.dumps({"object": "list", "data": data}),
+                              [JSON, (b"x-cadre-upstream", upstream_state)])
+
+    async def _fail(self, request: Request, exc: CadreError) -> None:
+        await request.respond(exc.status, orjson.dumps(exc.body()), _error_headers(exc))
+
+
+def _stream_usage(chunk: bytes, decision: Decision) -> None:
+    """Read usage from the stream's final chunk (sent when the upstream reports it)."""
+    for line in chunk.split(b"\n"):
+        if line.startswith(b"data: {") and b'"usage"' in line:
+            with contextlib.suppress(orjson.JSONDecodeError):
+                event = orjson.loads(line[6:])
+                body = event.get("response", event) if isinstance(event, dict) else {}
+                usage = payloads.usage_of(body) if isinstance(body, dict) else (None, None, None)
+                if usage[0] is not None or usage[2] is not None:
+                    decision.prompt_tokens, decision.completion_tokens, decision.total_tokens = usage
+

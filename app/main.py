@@ -1,0 +1,155 @@
+"""``create_app(settings=None)``: lifespan (database, upstream client, templates), routers. Nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app import db, migrations
+from app.cache import Directory
+from app.config import Settings
+from app.decisions import DecisionLog
+from app.deps import Services
+from app.errors import CadreError, error_bytes, error_response
+from app.gateway import Gateway
+from app.prompting import prompt_environment
+from app.routes import admin_api, health
+from app.store import Store, hash_secret
+from app.upstream import Upstream
+
+log = logging.getLogger("cadre")
+
+
+async def start_services(settings: Settings) -> Services:
+    """Open the database (migrating SQLite), load the admin token, create the shared clients."""
+    engine = db.create_engine(settings.database_url)
+    if db.is_sqlite(settings.database_url):
+        await migrations.migrate(engine)
+    else:
+        waiting = await migrations.pending(engine)
+        if waiting:
+            await engine.dispose()
+            raise RuntimeError(f"database schema is behind ({', '.join(waiting)}): run `cadre migrate` first")
+    store = Store(engine)
+    prompts = prompt_environment(settings.prompts_dir)
+    return Services(
+        settings=settings, store=store, prompts=prompts,
+        directory=Directory(store, prompts, settings.cache_check_interval),
+        upstream=Upstream(settings.upstream_base_url, settings.upstream_key(),
+                          settings.upstream_connect_timeout, settings.upstream_read_timeout),
+        decisions=DecisionLog(store, settings.decision_flush_interval, settings.decision_buffer_size),
+        admin_hashes=await admin_hashes(settings, store),
+    )
+
+
+async def admin_hashes(settings: Settings, store: Store) -> set[str]:
+    """The admin token's hash: the configured one, or one generated on first start and printed once."""
+    if settings.admin_token is not None:
+        return {hash_secret(settings.admin_token.get_secret_value())}
+    if not await store.has_admin_token():
+        token = await store.create_admin_token()
+        print(f"\nCadre: admin token generated (shown once, stored hashed): {token}\n", flush=True)
+    return await store.admin_token_hashes()
+
+
+async def stop_services(services: Services) -> None:
+    with contextlib.suppress(SQLAlchemyError, OSError):
+        await services.decisions.flush()
+    await services.upstream.close()
+    await services.store.close()
+
+
+class GatewayFirst:
+    """Sends /v1/* straight to the gateway (the hot path skips FastAPI's routing); the rest to the app."""
+
+    def __init__(self, app: ASGIApp, gateway: Gateway) -> None:
+        self.app, self.gateway = app, gateway
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/v1/"):
+            await self.gateway(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def _json_error(status: int, message: str, type_: str, code: str | None, param: str | None = None) -> Response:
+    return Response(error_bytes(message, type_, code, param), status_code=status, media_type="application/json")
+
+
+async def _cadre_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, CadreError)
+    return error_response(exc)
+
+
+async def _validation_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    first: dict[str, Any] = exc.errors()[0] if exc.errors() else {}
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
+    param = ".".join(loc) or None
+    kind = str(first.get("type", "invalid"))
+    detail = str(first.get("msg", "invalid value"))
+    code = "invalid_json" if kind == "json_invalid" else ("unknown_field" if kind == "extra_forbidden" else kind)
+    where = f" ({param})" if param else ""
+    message = f"Requête invalide{where} : {detail}. / Invalid request{where}: {detail}."
+    return _json_error(400, message, "invalid_request_error", code, param)
+
+
+async def _http_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return _json_error(404, "Introuvable. / Not found.", "not_found_error", "not_found")
+    if exc.status_code == 405:
+        return _json_error(405, "Méthode non permise. / Method not allowed.", "invalid_request_error",
+                           "method_not_allowed")
+    return _json_error(exc.status_code, str(exc.detail), "invalid_request_error", None)
+
+
+async def _database_error(_: Request, exc: Exception) -> Response:
+    log.warning("database error: %s", type(exc).__name__)
+    return _json_error(503, "La base de données de Cadre est injoignable. / Cadre's database is unreachable.",
+                       "server_error", "database_unavailable")
+
+
+async def _unexpected(_: Request, exc: Exception) -> Response:
+    log.exception("unexpected error", exc_info=exc)
+    return _json_error(500, "Erreur interne de Cadre. / Cadre internal error.", "server_error", "internal_error")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The Cadre application."""
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        services = await start_services(settings)
+        tasks = [asyncio.create_task(services.directory.watch()), asyncio.create_task(services.decisions.run())]
+        try:
+            yield {"services": services}
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await stop_services(services)
+
+    app = FastAPI(title="Cadre", version="0.1.0", lifespan=lifespan,
+                  description="A gateway that refuses to generate until a clear strategic frame is published, "
+                  "then injects it into every prompt.")
+    app.include_router(admin_api.router)
+    app.include_router(health.router)
+    app.add_exception_handler(CadreError, _cadre_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
+    app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(GatewayFirst, gateway=Gateway())
+    return app

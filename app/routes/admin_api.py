@@ -1,0 +1,169 @@
+"""The management API under /api: frames, versions, keys, lint, decisions (admin token as bearer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.deps import AdminDep, ServicesDep, StoreDep
+from app.errors import InvalidRequest
+from app.frame import Frame, lint
+from app.prompting import render_frame
+from app.store import FrameState, check_slug
+
+router = APIRouter(prefix="/api", tags=["management"])
+IfMatch = Annotated[str | None, Header(description='The ETag the change started from, e.g. "4".')]
+_ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
+
+
+def revision_of(if_match: str | None) -> int | None:
+    """The revision named by an If-Match header (``"4"``, ``W/"4"`` or ``4``), or None."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    found = _ETAG.match(if_match.strip())
+    if not found:
+        raise InvalidRequest('If-Match doit être une ETag de Cadre, par ex. "4". / If-Match must be a Cadre '
+                             'ETag, e.g. "4".', param="If-Match", code="invalid_etag")
+    return int(found.group(1))
+
+
+def _state(response: Response, state: FrameState) -> dict[str, Any]:
+    response.headers["ETag"] = state.etag
+    return state.as_dict()
+
+
+class KeyIn(BaseModel):
+    """A new client key."""
+
+    model_config = ConfigDict(extra="forbid")
+    frame: str = Field(description="Slug of the frame the key is bound to.")
+    name: str = Field("", max_length=200, description="A name to recognise the key by (tool, person).")
+    refusal_style: Literal["error", "message"] = Field(
+        "error", description="error: HTTP 409 refusals; message: a normal completion saying what to clarify.")
+
+
+class RollbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(ge=1, description="The version to publish again.")
+
+
+@router.get("/frames", summary="List frames")
+async def list_frames(_: AdminDep, store: StoreDep,
+                      archived: Annotated[bool, Query(description="Include archived frames.")] = False
+                      ) -> dict[str, Any]:
+    frames = await store.list_frames(include_archived=archived)
+    return {"object": "list", "data": [f.as_dict() for f in frames]}
+
+
+@router.get("/frames/{slug}", summary="A frame: draft, latest version, findings, ETag")
+async def get_frame(slug: str, _: AdminDep, store: StoreDep, response: Response) -> dict[str, Any]:
+    return _state(response, await store.get_frame(slug))
+
+
+@router.put("/frames/{slug}/draft", summary="Save the draft (creates the frame if new)")
+async def save_draft(slug: str, frame: Frame, actor: AdminDep, services: ServicesDep, response: Response,
+                     if_match: IfMatch = None) -> dict[str, Any]:
+    state = await services.store.save_draft(slug, frame, actor, revision_of(if_match))
+    services.directory.invalidate()
+    return _state(response, state)
+
+
+@router.post("/frames/{slug}/publish", summary="Publish the draft as the next version")
+async def publish(slug: str, actor: AdminDep, services: ServicesDep, response: Response,
+                  if_match: IfMatch = None) -> dict[str, Any]:
+    state = await services.store.publish(slug, actor, revision_of(if_match))
+    services.directory.invalidate()
+    return _state(response, state)
+
+
+@router.post("/frames/{slug}/rollback", summary="Publish a copy of an older version")
+async def rollback(slug: str, body: RollbackIn, actor: AdminDep, services: ServicesDep, response: Response,
+                   if_match: IfMatch = None) -> dict[str, Any]:
+    state = await services.store.rollback(slug, body.version, actor, revision_of(if_match))
+    services.directory.invalidate()
+    return _state(response, state)
+
+
+@router.get("/frames/{slug}/versions", summary="Published versions, oldest first")
+async def versions(slug: str, _: AdminDep, store: StoreDep) -> dict[str, Any]:
+    return {"object": "list", "data": [v.as_dict() for v in await store.versions(slug)]}
+
+
+@router.get("/frames/{slug}/versions/{number}", summary="One published version")
+async def version(slug: str, number: int, _: AdminDep, store: StoreDep) -> dict[str, Any]:
+    return (await store.version(slug, number)).as_dict()
+
+
+@router.get("/frames/{slug}/prompt", summary="The system text the model receives (draft or published)")
+async def prompt(slug: str, _: AdminDep, services: ServicesDep,
+                 source: Annotated[Literal["draft", "published"], Query()] = "published") -> dict[str, Any]:
+    state = await services.store.get_frame(slug)
+    if source == "published" and state.published is not None:
+        frame, number = state.published.frame, state.published.version
+    else:
+        frame, number = state.draft, (state.published.version + 1 if state.published else 1)
+    return {"slug": slug, "source": source, "version": number,
+            "prompt": render_frame(services.prompts, frame, slug, number)}
+
+
+@router.delete("/frames/{slug}", summary="Archive a frame (its history is kept)")
+async def archive(slug: str, actor: AdminDep, services: ServicesDep, response: Response) -> dict[str, Any]:
+    state = await services.store.archive(slug, actor)
+    services.directory.invalidate()
+    return _state(response, state)
+
+
+@router.post("/lint", summary="Lint a frame without storing it")
+async def lint_frame(frame: Frame, _: AdminDep,
+                     today: Annotated[dt.date | None, Query(description="Lint as of this date.")] = None
+                     ) -> dict[str, Any]:
+    findings = lint(frame, today)
+    return {"findings": [f.as_dict() for f in findings],
+            "errors": sum(f.severity == "error" for f in findings),
+            "warnings": sum(f.severity == "warning" for f in findings)}
+
+
+@router.post("/keys", status_code=201, summary="Create a client key; the secret is returned once")
+async def create_key(body: KeyIn, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
+    check_slug(body.frame)
+    key, secret = await services.store.create_key(body.frame, body.name, body.refusal_style)
+    services.directory.invalidate()
+    return {**key.as_dict(), "secret": secret}
+
+
+@router.get("/keys", summary="List client keys (never their secrets)")
+async def list_keys(_: AdminDep, store: StoreDep,
+                    frame: Annotated[str | None, Query(description="Only this frame's keys.")] = None
+                    ) -> dict[str, Any]:
+    return {"object": "list", "data": [k.as_dict() for k in await store.list_keys(frame)]}
+
+
+@router.delete("/keys/{key_id}", summary="Revoke a key, at once")
+async def revoke_key(key_id: str, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
+    key = await services.store.revoke_key(key_id)
+    services.directory.invalidate()
+    return key.as_dict()
+
+
+@router.get("/decisions", summary="The decision log, latest first")
+async def decisions(
+    _: AdminDep, services: ServicesDep,
+    frame: Annotated[str | None, Query(max_length=64)] = None,
+    outcome: Annotated[Literal["forwarded", "refused", "failed"] | None, Query()] = None,
+    code: Annotated[str | None, Query(max_length=64)] = None,
+    since: Annotated[dt.datetime | None, Query(description="ISO date-time; naive means UTC.")] = None,
+    before: Annotated[int | None, Query(ge=1, description="Page: records with a smaller id.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    await services.decisions.flush()  # what this process saw is readable at once
+    rows = await services.store.decisions(frame=frame, outcome=outcome, code=code, since=since, before_id=before,
+                                 limit=limit)
+    next_before = rows[-1]["id"] if len(rows) == limit else None
+    return {"object": "list", "data": rows, "next_before": next_before}
+

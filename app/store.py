@@ -1,0 +1,450 @@
+"""Every SQL statement of Cadre: frames, versions, keys, admin tokens, decisions. SQLite and PostgreSQL.
+
+Routes never commit: each public method here is one transaction. Every write also bumps the
+``generation`` counter, which the caches of every process watch (see ``cache.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from app import db
+from app.errors import Conflict, InvalidRequest, NotFound, PreconditionFailed, Unprocessable
+from app.frame import Frame, errors, lint
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+KEY_PREFIX = "cadre_sk_"
+REFUSAL_STYLES = ("error", "message")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite gives naive datetimes back; everything Cadre writes is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    value = _utc(value)
+    return value.isoformat() if value else None
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 of a high-entropy secret (keys and tokens are random, so no salt or stretching is needed)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def check_slug(slug: str) -> str:
+    if not SLUG.match(slug):
+        raise InvalidRequest(
+            "Identifiant de cadre invalide : lettres minuscules, chiffres et tirets (64 au plus). / "
+            "Invalid frame slug: lower-case letters, digits and hyphens (64 at most).",
+            code="invalid_slug", param="slug")
+    return slug
+
+
+@dataclass(frozen=True)
+class Version:
+    """One published version: immutable."""
+
+    slug: str
+    version: int
+    frame: Frame
+    published_at: dt.datetime
+    published_by: str
+    rollback_of: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"slug": self.slug, "version": self.version, "frame": self.frame.model_dump(mode="json"),
+                "published_at": _iso(self.published_at), "published_by": self.published_by,
+                "rollback_of": self.rollback_of}
+
+
+@dataclass(frozen=True)
+class FrameState:
+    """A frame's draft, its latest published version and its revision (the ETag)."""
+
+    slug: str
+    draft: Frame
+    revision: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    updated_by: str
+    archived_at: dt.datetime | None
+    published: Version | None
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.revision}"'
+
+    def draft_differs(self) -> bool:
+        return self.published is None or self.published.frame != self.draft
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug, "revision": self.revision, "etag": self.etag,
+            "draft": self.draft.model_dump(mode="json"),
+            "draft_findings": [f.as_dict() for f in lint(self.draft)],
+            "draft_differs": self.draft_differs(),
+            "published": self.published.as_dict() if self.published else None,
+            "published_findings": [f.as_dict() for f in lint(self.published.frame)] if self.published else [],
+            "created_at": _iso(self.created_at), "updated_at": _iso(self.updated_at),
+            "updated_by": self.updated_by, "archived_at": _iso(self.archived_at),
+        }
+
+
+@dataclass(frozen=True)
+class Key:
+    """A client key as stored: never the secret itself."""
+
+    id: str
+    frame: str
+    name: str
+    refusal_style: str
+    hint: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "frame": self.frame, "name": self.name, "refusal_style": self.refusal_style,
+                "hint": self.hint, "created_at": _iso(self.created_at), "revoked_at": _iso(self.revoked_at),
+                "active": self.revoked_at is None}
+
+
+@dataclass
+class Decision:
+    """One gateway request's outcome, as recorded in the decision log."""
+
+    request_id: str
+    endpoint: str
+    outcome: str
+    latency_ms: float
+    at: dt.datetime = field(default_factory=now)
+    key_id: str | None = None
+    frame: str | None = None
+    frame_version: int | None = None
+    model: str | None = None
+    code: str | None = None
+    upstream_status: int | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    total_tokens: int | None = None
+
+    def row(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def _frame(text: str) -> Frame:
+    return Frame.model_validate(orjson.loads(text))
+
+
+def _dump(frame: Frame) -> str:
+    return orjson.dumps(frame.model_dump(mode="json")).decode()
+
+
+def _version(row: sa.Row[Any]) -> Version:
+    return Version(row.slug, row.version, _frame(row.frame), _utc(row.published_at) or now(),
+                   row.published_by, row.rollback_of)
+
+
+def _key(row: sa.Row[Any]) -> Key:
+    return Key(row.id, row.frame, row.name, row.refusal_style, row.secret_hint,
+               _utc(row.created_at) or now(), _utc(row.revoked_at))
+
+
+def _decision_dict(row: sa.Row[Any]) -> dict[str, Any]:
+    d = dict(row._mapping)
+    d["at"] = _iso(d["at"])
+    return d
+
+
+class Store:
+    """The database behind Cadre."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    # ------------------------------------------------------------------------------------ generation
+    async def generation(self) -> int:
+        """A counter bumped by every write to frames or keys, watched by the caches."""
+        async with self.engine.connect() as conn:
+            value = await conn.scalar(sa.select(db.state.c.value).where(db.state.c.name == "generation"))
+            return int(value or 0)
+
+    async def _bump(self, conn: AsyncConnection) -> None:
+        updated = await conn.execute(
+            db.state.update().where(db.state.c.name == "generation").values(value=db.state.c.value + 1))
+        if updated.rowcount == 0:
+            try:
+                async with conn.begin_nested():
+                    await conn.execute(db.state.insert().values(name="generation", value=1))
+            except IntegrityError:
+                await conn.execute(db.state.update().where(db.state.c.name == "generation")
+                                   .values(value=db.state.c.value + 1))
+
+    # ---------------------------------------------------------------------------------------- frames
+    async def list_frames(self, include_archived: bool = False) -> list[FrameState]:
+        async with self.engine.connect() as conn:
+            query = sa.select(db.frames).order_by(db.frames.c.slug)
+            if not include_archived:
+                query = query.where(db.frames.c.archived_at.is_(None))
+            rows = (await conn.execute(query)).all()
+            return [await self._state(conn, row) for row in rows]
+
+    async def get_frame(self, slug: str) -> FrameState:
+        async with self.engine.connect() as conn:
+            return await self._get(conn, slug)
+
+    async def _get(self, conn: AsyncConnection, slug: str, lock: bool = False) -> FrameState:
+        query = sa.select(db.frames).where(db.frames.c.slug == slug)
+        if lock:
+            query = query.with_for_update()
+        row = (await conn.execute(query)).first()
+        if row is None:
+            raise NotFound(f"Aucun cadre « {slug} ». / No frame “{slug}”.", code="frame_not_found",
+                           param="slug")
+        return await self._state(conn, row)
+
+    async def _state(self, conn: AsyncConnection, row: sa.Row[Any]) -> FrameState:
+        return FrameState(row.slug, _frame(row.draft), row.revision, _utc(row.created_at) or now(),
+                          _utc(row.updated_at) or now(), row.updated_by, _utc(row.archived_at),
+                          await self._latest(conn, row.slug))
+
+    async def _latest(self, conn: AsyncConnection, slug: str) -> Version | None:
+        row = (await conn.execute(
+            sa.select(db.frame_versions).where(db.frame_versions.c.slug == slug)
+            .order_by(db.frame_versions.c.version.desc()).limit(1))).first()
+        return _version(row) if row else None
+
+    async def _check_revision(self, conn: AsyncConnection, state: FrameState, if_match: int | None) -> None:
+        if if_match is not None and if_match != state.revision:
+            raise PreconditionFailed(
+                "Ce cadre a été modifié entre-temps (révision {0}, vous partiez de {1}) : rechargez-le, "
+                "rien n'est perdu. / This frame changed meanwhile (revision {0}, you started from {1}): "
+                "reload it, nothing is lost.".format(state.revision, if_match),
+                extra={"current": state.as_dict()})
+
+    async def save_draft(self, slug: str, frame: Frame, by: str, if_match: int | None = None) -> FrameState:
+        """Replace the draft (creating the frame if new); a stale ``if_match`` raises 412."""
+        check_slug(slug)
+        async with self.engine.begin() as conn:
+            stamp = now()
+            values = {"draft": _dump(frame), "updated_at": stamp, "updated_by": by, "archived_at": None,
+                      "revision": db.frames.c.revision + 1}
+            query = db.frames.update().where(db.frames.c.slug == slug)
+            if if_match is not None:
+                query = query.where(db.frames.c.revision == if_match)
+            if (await conn.execute(query.values(**values))).rowcount == 0:
+                exists = await conn.scalar(sa.select(db.frames.c.revision).where(db.frames.c.slug == slug))
+                if exists is not None:
+                    await self._check_revision(conn, await self._get(conn, slug), if_match)
+                if if_match not in (None, 0):
+                    raise PreconditionFailed(
+                        f"Le cadre « {slug} » n'existe pas encore. / The frame “{slug}” does not exist yet.",
+                        code="etag_mismatch")
+                try:
+                    async with conn.begin_nested():
+                        await conn.execute(db.frames.insert().values(
+                            slug=slug, draft=values["draft"], revision=1, created_at=stamp, updated_at=stamp,
+                            updated_by=by, archived_at=None))
+                except IntegrityError as exc:
+                    raise PreconditionFailed(
+                        "Ce cadre vient d'être créé par quelqu'un d'autre. / Someone else just created "
+                        "this frame.", extra={"current": (await self._get(conn, slug)).as_dict()}) from exc
+            await self._bump(conn)
+            return await self._get(conn, slug)
+
+    async def publish(self, slug: str, by: str, if_match: int | None = None,
+                      today: dt.date | None = None) -> FrameState:
+        """Turn the draft into the next version, if the linter finds no error."""
+        async with self.engine.begin() as conn:
+            state = await self._get(conn, slug, lock=True)
+            await self._check_revision(conn, state, if_match)
+            blocking = errors(lint(state.draft, today))
+            if blocking:
+                raise Unprocessable(
+                    "Le brouillon ne peut pas être publié : {n} point(s) à clarifier. / The draft cannot be "
+                    "published: {n} point(s) to clarify.".format(n=len(blocking)),
+                    extra={"findings": [f.as_dict() for f in blocking]})
+            if not state.draft_differs():
+                raise Conflict("Le brouillon est identique à la version publiée. / The draft is the same as "
+                               "the published version.", code="no_changes")
+            await self._append_version(conn, state, state.draft, by, None)
+            return await self._get(conn, slug)
+
+    async def rollback(self, slug: str, version: int, by: str, if_match: int | None = None) -> FrameState:
+        """Publish a copy of an older version as a new version (and make it the draft)."""
+        async with self.engine.begin() as conn:
+            state = await self._get(conn, slug, lock=True)
+            await self._check_revision(conn, state, if_match)
+            old = await self._version_in(conn, slug, version)
+            await self._append_version(conn, state, old.frame, by, version)
+            await conn.execute(db.frames.update().where(db.frames.c.slug == slug).values(
+                draft=_dump(old.frame)))
+            return await self._get(conn, slug)
+
+    async def _append_version(self, conn: AsyncConnection, state: FrameState, frame: Frame, by: str,
+                              rollback_of: int | None) -> None:
+        number = (state.published.version if state.published else 0) + 1
+        stamp = now()
+        try:
+            async with conn.begin_nested():
+                await conn.execute(db.frame_versions.insert().values(
+                    slug=state.slug, version=number, frame=_dump(frame), published_at=stamp, published_by=by,
+                    rollback_of=rollback_of))
+        except IntegrityError as exc:
+            raise PreconditionFailed("Une autre publication vient d'avoir lieu. / Another publication just "
+                                     "happened.") from exc
+        await conn.execute(db.frames.update().where(db.frames.c.slug == state.slug).values(
+            revision=db.frames.c.revision + 1, updated_at=stamp, updated_by=by))
+        await self._bump(conn)
+
+    async def archive(self, slug: str, by: str) -> FrameState:
+        """Hide a frame from the list; its history stays and its keys are refused (no published frame)."""
+        async with self.engine.begin() as conn:
+            await self._get(conn, slug)
+            await conn.execute(db.frames.update().where(db.frames.c.slug == slug).values(
+                archived_at=now(), updated_by=by, revision=db.frames.c.revision + 1))
+            await self._bump(conn)
+            return await self._get(conn, slug)
+
+    async def versions(self, slug: str) -> list[Version]:
+        async with self.engine.connect() as conn:
+            await self._get(conn, slug)
+            rows = (await conn.execute(sa.select(db.frame_versions).where(db.frame_versions.c.slug == slug)
+                                       .order_by(db.frame_versions.c.version))).all()
+            return [_version(r) for r in rows]
+
+    async def version(self, slug: str, number: int) -> Version:
+        async with self.engine.connect() as conn:
+            return await self._version_in(conn, slug, number)
+
+    async def _version_in(self, conn: AsyncConnection, slug: str, number: int) -> Version:
+        row = (await conn.execute(sa.select(db.frame_versions).where(
+            db.frame_versions.c.slug == slug, db.frame_versions.c.version == number))).first()
+        if row is None:
+            raise NotFound(f"Le cadre « {slug} » n'a pas de version {number}. / Frame “{slug}” has no "
+                           f"version {number}.", code="version_not_found", param="version")
+        return _version(row)
+
+    async def published(self, slug: str) -> Version | None:
+        """The latest published version of an active frame, or None (for the gateway's cache)."""
+        async with self.engine.connect() as conn:
+            archived = await conn.execute(sa.select(db.frames.c.archived_at).where(db.frames.c.slug == slug))
+            row = archived.first()
+            if row is None or row.archived_at is not None:
+                return None
+            return await self._latest(conn, slug)
+
+    # ------------------------------------------------------------------------------------------ keys
+    async def create_key(self, frame: str, name: str, refusal_style: str = "error") -> tuple[Key, str]:
+        """Create a client key bound to ``frame``; return it with its secret (shown once, stored hashed)."""
+        if refusal_style not in REFUSAL_STYLES:
+            raise InvalidRequest("refusal_style : « error » ou « message ». / refusal_style: “error” or "
+                                 "“message”.", param="refusal_style", code="invalid_refusal_style")
+        secret = KEY_PREFIX + secrets.token_urlsafe(32)
+        key_id = "key_" + secrets.token_hex(8)
+        async with self.engine.begin() as conn:
+            await self._get(conn, frame)
+            await conn.execute(db.api_keys.insert().values(
+                id=key_id, frame=frame, name=name or key_id, refusal_style=refusal_style,
+                secret_hash=hash_secret(secret), secret_hint=secret[:13] + "…" + secret[-4:],
+                created_at=now(), revoked_at=None))
+            await self._bump(conn)
+            row = (await conn.execute(sa.select(db.api_keys).where(db.api_keys.c.id == key_id))).one()
+        return _key(row), secret
+
+    async def list_keys(self, frame: str | None = None) -> list[Key]:
+        async with self.engine.connect() as conn:
+            query = sa.select(db.api_keys).order_by(db.api_keys.c.created_at)
+            if frame:
+                query = query.where(db.api_keys.c.frame == frame)
+            return [_key(r) for r in (await conn.execute(query)).all()]
+
+    async def revoke_key(self, key_id: str) -> Key:
+        async with self.engine.begin() as conn:
+            row = (await conn.execute(sa.select(db.api_keys).where(db.api_keys.c.id == key_id))).first()
+            if row is None:
+                raise NotFound(f"Aucune clé « {key_id} ». / No key “{key_id}”.", code="key_not_found",
+                               param="id")
+            if row.revoked_at is None:
+                await conn.execute(db.api_keys.update().where(db.api_keys.c.id == key_id).values(
+                    revoked_at=now()))
+                await self._bump(conn)
+            row = (await conn.execute(sa.select(db.api_keys).where(db.api_keys.c.id == key_id))).one()
+            return _key(row)
+
+    async def key_by_secret(self, secret: str) -> Key | None:
+        """The active key whose secret this is, or None."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(sa.select(db.api_keys).where(
+                db.api_keys.c.secret_hash == hash_secret(secret), db.api_keys.c.revoked_at.is_(None)))).first()
+            return _key(row) if row else None
+
+    # ---------------------------------------------------------------------------------- admin tokens
+    async def has_admin_token(self) -> bool:
+        async with self.engine.connect() as conn:
+            return bool(await conn.scalar(sa.select(sa.func.count()).select_from(db.admin_tokens)))
+
+    async def create_admin_token(self) -> str:
+        """Generate an admin token, store its hash, return it (to be printed once)."""
+        token = "cadre_admin_" + secrets.token_urlsafe(32)
+        async with self.engine.begin() as conn:
+            await conn.execute(db.admin_tokens.insert().values(token_hash=hash_secret(token), created_at=now()))
+        return token
+
+    async def admin_token_hashes(self) -> set[str]:
+        async with self.engine.connect() as conn:
+            return set((await conn.execute(sa.select(db.admin_tokens.c.token_hash))).scalars())
+
+    # ------------------------------------------------------------------------------------- decisions
+    async def record_decisions(self, batch: Sequence[Decision]) -> None:
+        """Write a batch of decision records in one statement."""
+        if batch:
+            async with self.engine.begin() as conn:
+                await conn.execute(db.decisions.insert(), [d.row() for d in batch])
+
+    async def decisions(self, *, frame: str | None = None, outcome: str | None = None,
+                        code: str | None = None, since: dt.datetime | None = None,
+                        before_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Latest decisions first; ``before_id`` pages backwards."""
+        t = db.decisions
+        query = sa.select(t).order_by(t.c.id.desc()).limit(limit)
+        for column, value in ((t.c.frame, frame), (t.c.outcome, outcome), (t.c.code, code)):
+            if value is not None:
+                query = query.where(column == value)
+        if since is not None:
+            query = query.where(t.c.at >= since)
+        if before_id is not None:
+            query = query.where(t.c.id < before_id)
+        async with self.engine.connect() as conn:
+            return [_decision_dict(r) for r in (await conn.execute(query)).all()]
+
+    async def traffic(self, since: dt.datetime) -> dict[str, dict[str, int]]:
+        """Per frame, requests by outcome since ``since`` (for the console's list)."""
+        t = db.decisions
+        query = (sa.select(t.c.frame, t.c.outcome, sa.func.count()).where(t.c.at >= since)
+                 .group_by(t.c.frame, t.c.outcome))
+        out: dict[str, dict[str, int]] = {}
+        async with self.engine.connect() as conn:
+            for frame_slug, outcome, count in (await conn.execute(query)).all():
+                out.setdefault(frame_slug or "", {})[outcome] = int(count)
+        return out

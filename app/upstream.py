@@ -1,0 +1,115 @@
+"""The one shared upstream client (aiohttp, keep-alive pool): forward, stream, map failures to our errors.
+
+aiohttp was measured against httpx in ../shared/bench (the reference run: httpx's pool is about ten
+times slower under concurrency). The upstream key is added here and nowhere else; it never appears in
+an error message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import aiohttp
+
+from app.errors import UpstreamError, UpstreamTimeout
+
+PASSED_HEADERS = ("content-type", "retry-after", "x-request-id")
+
+
+@dataclass
+class Reply:
+    """An upstream answer: status, the headers we pass on, and either a body or a byte stream."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes = b""
+    response: aiohttp.ClientResponse | None = None
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        assert self.response is not None
+        try:
+            async for chunk in self.response.content.iter_any():
+                yield chunk
+        except asyncio.TimeoutError as exc:
+            raise UpstreamTimeout(_TIMEOUT_MESSAGE, code="upstream_timeout") from exc
+        except aiohttp.ClientError as exc:
+            raise UpstreamError(_BROKEN_MESSAGE.format(kind=type(exc).__name__),
+                                code="upstream_stream_broken") from exc
+
+    def close(self) -> None:
+        if self.response is not None:
+            self.response.close()
+
+
+_UNAVAILABLE_MESSAGE = ("Le modèle en amont est injoignable ({kind}). / The upstream model is unreachable "
+                        "({kind}).")
+_TIMEOUT_MESSAGE = ("Le modèle en amont n'a pas répondu à temps. / The upstream model did not answer in "
+                    "time.")
+_BROKEN_MESSAGE = ("La réponse du modèle en amont s'est interrompue ({kind}). / The upstream answer broke "
+                   "off ({kind}).")
+
+
+def _headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
+    out = []
+    for name in PASSED_HEADERS:
+        value = response.headers.get(name)
+        if value is not None:
+            out.append((name.encode(), value.encode("latin-1")))
+    for name, value in response.headers.items():
+        if name.lower().startswith("x-ratelimit-"):
+            out.append((name.lower().encode(), value.encode("latin-1")))
+    return out
+
+
+class Upstream:
+    """One OpenAI-compatible upstream behind Cadre."""
+
+    def __init__(self, base_url: str, api_key: str | None, connect_timeout: float, read_timeout: float) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._auth = f"Bearer {api_key}" if api_key else None
+        self._timeout = aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=read_timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=60.0, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout,
+                                                  auto_decompress=False, skip_auto_headers=("User-Agent",))
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    def _request_headers(self, has_body: bool) -> dict[str, str]:
+        headers = {"content-type": "application/json"} if has_body else {}
+        if self._auth:
+            headers["authorization"] = self._auth
+        return headers
+
+    async def send(self, method: str, path: str, body: bytes | None, stream: bool) -> Reply:
+        """Send a request; read the whole answer unless ``stream`` and the upstream said 200."""
+        try:
+            response = await self.session.request(method, self.base_url + path, data=body,
+                                                  headers=self._request_headers(body is not None))
+        except asyncio.TimeoutError as exc:
+            raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
+        except aiohttp.ClientError as exc:
+            raise UpstreamError(_UNAVAILABLE_MESSAGE.format(kind=type(exc).__name__)) from exc
+        reply = Reply(response.status, _headers(response), response=response)
+        if stream and response.status == 200:
+            return reply
+        try:
+            reply.body = await response.read()
+        except asyncio.TimeoutError as exc:
+            raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
+        except aiohttp.ClientError as exc:
+            raise UpstreamError(_BROKEN_MESSAGE.format(kind=type(exc).__name__),
+                                code="upstream_stream_broken") from exc
+        finally:
+            response.release()
+        reply.response = None
+        return reply
