@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """Every knob of Cadre; each one is documented in the README's configuration table."""
 
-    model_config = SettingsConfigDict(env_prefix="CADRE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CADRE_", extra="ignore", populate_by_name=True)
 
     database_url: str = Field(
         "sqlite:///./cadre-data/cadre.db",

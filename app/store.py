@@ -237,9 +237,9 @@ class Store:
     async def _check_revision(self, conn: AsyncConnection, state: FrameState, if_match: int | None) -> None:
         if if_match is not None and if_match != state.revision:
             raise PreconditionFailed(
-                "Ce cadre a été modifié entre-temps (révision {0}, vous partiez de {1}) : rechargez-le, "
-                "rien n'est perdu. / This frame changed meanwhile (revision {0}, you started from {1}): "
-                "reload it, nothing is lost.".format(state.revision, if_match),
+                f"Ce cadre a été modifié entre-temps (révision {state.revision}, vous partiez de {if_match}) : rechargez-le, "
+                f"rien n'est perdu. / This frame changed meanwhile (revision {state.revision}, you started from {if_match}): "
+                "reload it, nothing is lost.",
                 extra={"current": state.as_dict()})
 
     async def save_draft(self, slug: str, frame: Frame, by: str, if_match: int | None = None) -> FrameState:
@@ -281,8 +281,8 @@ class Store:
             blocking = errors(lint(state.draft, today))
             if blocking:
                 raise Unprocessable(
-                    "Le brouillon ne peut pas être publié : {n} point(s) à clarifier. / The draft cannot be "
-                    "published: {n} point(s) to clarify.".format(n=len(blocking)),
+                    f"Le brouillon ne peut pas être publié : {len(blocking)} point(s) à clarifier. / The draft cannot be "
+                    f"published: {len(blocking)} point(s) to clarify.",
                     extra={"findings": [f.as_dict() for f in blocking]})
             if not state.draft_differs():
                 raise Conflict("Le brouillon est identique à la version publiée. / The draft is the same as "
@@ -410,6 +410,13 @@ class Store:
         async with self.engine.begin() as conn:
             await conn.execute(db.admin_tokens.insert().values(token_hash=hash_secret(token), created_at=now()))
         return token
+
+    async def reset_admin_tokens(self) -> str:
+        """Replace every stored admin token by a new one; return it (to be printed once)."""
+        async with self.engine.begin() as conn:
+            await conn.execute(db.admin_tokens.delete())
+            await self._bump(conn)
+        return await self.create_admin_token()
 
     async def admin_token_hashes(self) -> set[str]:
         async with self.engine.connect() as conn:

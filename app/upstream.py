@@ -7,7 +7,6 @@ an error message.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -32,7 +31,7 @@ class Reply:
         try:
             async for chunk in self.response.content.iter_any():
                 yield chunk
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise UpstreamTimeout(_TIMEOUT_MESSAGE, code="upstream_timeout") from exc
         except aiohttp.ClientError as exc:
             raise UpstreamError(_BROKEN_MESSAGE.format(kind=type(exc).__name__),
@@ -95,7 +94,7 @@ class Upstream:
         try:
             response = await self.session.request(method, self.base_url + path, data=body,
                                                   headers=self._request_headers(body is not None))
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
         except aiohttp.ClientError as exc:
             raise UpstreamError(_UNAVAILABLE_MESSAGE.format(kind=type(exc).__name__)) from exc
@@ -104,7 +103,7 @@ class Upstream:
             return reply
         try:
             reply.body = await response.read()
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
         except aiohttp.ClientError as exc:
             raise UpstreamError(_BROKEN_MESSAGE.format(kind=type(exc).__name__),

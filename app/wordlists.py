@@ -70,7 +70,7 @@ EN = WordList(
         "tailored", "custom", "bespoke", "global", "complete", "end", "to", "full", "digital",
         "strategic", "strategy", "performance", "premium", "integrated", "transformation", "optimisation",
         "optimization", "management", "project", "projects", "value", "added", "excellence", "business",
-        "professional", "professionals", "expertise", "help", "high", "quality", "360", "turnkey",
+        "professional", "professionals", "expertise", "help", "high", "360", "turnkey",
         "company", "companies", "smart", "best", "class", "world",
     }),
     stop=frozenset({

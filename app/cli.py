@@ -1,0 +1,252 @@
+"""The ``cadre`` command: serve, migrate, frame import/export/lint/list, key create/list/revoke, token."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from app import db, migrations
+from app.config import Settings
+from app.errors import CadreError
+from app.frame import Finding, Frame, lint
+from app.store import Store
+
+Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+
+async def open_store(settings: Settings, migrate_sqlite: bool = True) -> Store:
+    """The store of ``settings``; SQLite is migrated on the way, PostgreSQL must be migrated already."""
+    engine = db.create_engine(settings.database_url)
+    if db.is_sqlite(settings.database_url) and migrate_sqlite:
+        await migrations.migrate(engine)
+    elif waiting := await migrations.pending(engine):
+        await engine.dispose()
+        raise SystemExit(f"cadre: database schema is behind ({', '.join(waiting)}): run `cadre migrate` first")
+    return Store(engine)
+
+
+def print_findings(findings: list[Finding], out: Any = sys.stdout) -> None:
+    if not findings:
+        print("✓ aucun point à clarifier / nothing to clarify", file=out)
+    for f in findings:
+        mark = "✗" if f.severity == "error" else "!"
+        print(f"{mark} {f.severity:7} {f.field:24} {f.code:30} {f.message}", file=out)
+
+
+def read_frame_file(path: str) -> tuple[str | None, Frame]:
+    """(slug, frame) from a YAML file of ``slug`` plus the frame fields; exits 2 on a bad file."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SystemExit(f"cadre: cannot read {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise SystemExit(f"cadre: {path}: expected a mapping of frame fields")
+    slug = data.pop("slug", None)
+    try:
+        return (str(slug) if slug is not None else None), Frame.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise SystemExit(f"cadre: {path}: invalid frame\n" + "\n".join(lines)) from None
+
+
+# ------------------------------------------------------------------------------------------ commands
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host,
+                port=args.port or settings.port, workers=args.workers or settings.workers,
+                loop="uvloop", http="httptools", log_level=settings.log_level,
+                access_log=args.access_log, proxy_headers=True, timeout_graceful_shutdown=30)
+    return 0
+
+
+async def migrate(args: argparse.Namespace, settings: Settings) -> int:
+    engine = db.create_engine(settings.database_url)
+    try:
+        applied = await migrations.migrate(engine)
+    finally:
+        await engine.dispose()
+    print("\n".join(f"applied {name}" for name in applied) or "schema up to date")
+    return 0
+
+
+async def frame_import(args: argparse.Namespace, settings: Settings) -> int:
+    slug, frame = read_frame_file(args.file)
+    slug = args.slug or slug
+    if not slug:
+        raise SystemExit("cadre: the file has no `slug` (or pass --slug)")
+    store = await open_store(settings)
+    try:
+        state = await store.save_draft(slug, frame, args.by)
+        print(f"draft saved: {slug} (revision {state.revision})")
+        print_findings(lint(frame))
+        if args.publish:
+            if state.published is not None and not state.draft_differs():
+                print(f"already published as version {state.published.version}")
+                return 0
+            state = await store.publish(slug, args.by)
+            assert state.published is not None
+            print(f"published: {slug} version {state.published.version}")
+    except CadreError as exc:
+        print(f"cadre: {exc.message}", file=sys.stderr)
+        for f in exc.extra.get("findings", []):
+            print(f"✗ {f['field']:24} {f['code']:30} {f['message']}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+    return 0
+
+
+async def frame_export(args: argparse.Namespace, settings: Settings) -> int:
+    store = await open_store(settings)
+    try:
+        if args.version:
+            frame = (await store.version(args.slug, args.version)).frame
+        else:
+            state = await store.get_frame(args.slug)
+            frame = state.draft if args.draft or state.published is None else state.published.frame
+    except CadreError as exc:
+        print(f"cadre: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+    data = {"slug": args.slug, **frame.model_dump(mode="json")}
+    sys.stdout.write(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return 0
+
+
+async def frame_list(args: argparse.Namespace, settings: Settings) -> int:
+    store = await open_store(settings)
+    try:
+        for state in await store.list_frames(include_archived=True):
+            published = f"v{state.published.version}" if state.published else "-"
+            archived = " (archived)" if state.archived_at else ""
+            print(f"{state.slug:30} published {published:6} revision {state.revision}{archived}")
+    finally:
+        await store.close()
+    return 0
+
+
+async def frame_lint(args: argparse.Namespace, settings: Settings) -> int:
+    _, frame = read_frame_file(args.file)
+    findings = lint(frame)
+    print_findings(findings)
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+async def key_create(args: argparse.Namespace, settings: Settings) -> int:
+    store = await open_store(settings)
+    try:
+        key, secret = await store.create_key(args.frame, args.name or "", args.refusal_style)
+    except CadreError as exc:
+        print(f"cadre: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+    print(f"key {key.id} for frame {key.frame} (shown once, stored hashed):")
+    print(secret)
+    return 0
+
+
+async def key_list(args: argparse.Namespace, settings: Settings) -> int:
+    store = await open_store(settings)
+    try:
+        for key in await store.list_keys(args.frame):
+            state = "revoked" if key.revoked_at else "active"
+            print(f"{key.id:22} {key.frame:24} {state:8} {key.refusal_style:8} {key.hint:20} {key.name}")
+    finally:
+        await store.close()
+    return 0
+
+
+async def key_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    store = await open_store(settings)
+    try:
+        key = await store.revoke_key(args.id)
+    except CadreError as exc:
+        print(f"cadre: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+    print(f"revoked {key.id}")
+    return 0
+
+
+async def token_reset(args: argparse.Namespace, settings: Settings) -> int:
+    store = await open_store(settings)
+    try:
+        token = await store.reset_admin_tokens()
+    finally:
+        await store.close()
+    print("new admin token (shown once, stored hashed; the old one no longer works):")
+    print(token)
+    return 0
+
+
+# -------------------------------------------------------------------------------------------- parser
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cadre", description="Cadre: the strategic frame before the AI.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="run the gateway, the API and the console")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.add_argument("--workers", type=int)
+    s.add_argument("--access-log", action="store_true", help="log every request (off by default: speed)")
+    s.set_defaults(sync_handler=serve)
+
+    sub.add_parser("migrate", help="apply pending database migrations").set_defaults(handler=migrate)
+
+    frame = sub.add_parser("frame", help="frames").add_subparsers(dest="frame_command", required=True)
+    f = frame.add_parser("import", help="save a YAML frame as the draft (and publish it)")
+    f.add_argument("file")
+    f.add_argument("--slug", help="override the file's slug")
+    f.add_argument("--publish", action="store_true", help="publish it if the linter finds no error")
+    f.add_argument("--by", default="cli", help="who is acting (kept in the history)")
+    f.set_defaults(handler=frame_import)
+    f = frame.add_parser("export", help="print a frame as YAML (published version, else draft)")
+    f.add_argument("slug")
+    f.add_argument("--version", type=int, help="a given published version")
+    f.add_argument("--draft", action="store_true", help="the draft, even when a version is published")
+    f.set_defaults(handler=frame_export)
+    f = frame.add_parser("lint", help="check a YAML frame's clarity; exit 1 on errors")
+    f.add_argument("file")
+    f.set_defaults(handler=frame_lint)
+    frame.add_parser("list", help="list frames").set_defaults(handler=frame_list)
+
+    key = sub.add_parser("key", help="client keys").add_subparsers(dest="key_command", required=True)
+    k = key.add_parser("create", help="create a key; the secret is the last line printed")
+    k.add_argument("--frame", required=True)
+    k.add_argument("--name")
+    k.add_argument("--refusal-style", choices=("error", "message"), default="error")
+    k.set_defaults(handler=key_create)
+    k = key.add_parser("list", help="list keys")
+    k.add_argument("--frame")
+    k.set_defaults(handler=key_list)
+    k = key.add_parser("revoke", help="revoke a key at once")
+    k.add_argument("id")
+    k.set_defaults(handler=key_revoke)
+
+    token = sub.add_parser("token", help="the admin token").add_subparsers(dest="token_command", required=True)
+    token.add_parser("reset", help="replace the stored admin token by a new one, printed once").set_defaults(
+        handler=token_reset)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings()
+    if hasattr(args, "sync_handler"):
+        return int(args.sync_handler(args, settings))
+    return asyncio.run(args.handler(args, settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""A real fake OpenAI-compatible upstream for the tests: served by uvicorn on 127.0.0.1, it records what it
+receives and behaves as the test scripts it (normal, slow, failing, breaking midway, gated streams)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+Scope = dict[str, Any]
+
+
+@dataclass
+class Received:
+    """One request the fake upstream got."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+    at: float
+
+
+@dataclass
+class FakeUpstream:
+    """Behaviour knobs (set by tests) and the record of what arrived."""
+
+    mode: str = "ok"  # ok | error500 | error429 | break | slow | gated | hang
+    delay: float = 0.0  # seconds before answering (mode slow)
+    chunk_delay: float = 0.0  # seconds between streamed chunks
+    chunks: int = 5
+    reply_text: str = "Bonjour, ceci est la réponse du modèle."
+    judge_answer: str | None = None  # for later: a scripted classifier answer
+    requests: list[Received] = field(default_factory=list)
+    gate: threading.Event = field(default_factory=threading.Event)
+    gate_released_by_client: bool | None = None
+    stream_finished: threading.Event = field(default_factory=threading.Event)
+    stream_cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def reset(self) -> None:
+        self.mode, self.delay, self.chunk_delay, self.chunks = "ok", 0.0, 0.0, 5
+        self.requests.clear()
+        self.gate.clear()
+        self.gate_released_by_client = None
+        self.stream_finished.clear()
+        self.stream_cancelled.clear()
+
+    def last(self, path: str | None = None) -> Received:
+        found = [r for r in self.requests if path is None or r.path.endswith(path)]
+        assert found, f"the fake upstream received nothing on {path}"
+        return found[-1]
+
+    # ----------------------------------------------------------------------------------- ASGI
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        raw = b""
+        while True:
+            message = await receive()
+            raw += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode(errors="replace")
+        self.requests.append(Received(scope["method"], scope["path"], headers, body, time.monotonic()))
+        path = scope["path"]
+        if path.endswith("/models"):
+            await _json(send, 200, {"object": "list", "data": [
+                {"id": "fake-model", "object": "model", "created": 0, "owned_by": "fake"}]})
+            return
+        if self.mode == "error500":
+            await _json(send, 500, {"error": {"message": "upstream exploded", "type": "server_error",
+                                              "param": None, "code": "boom"}})
+            return
+        if self.mode == "error429":
+            await _json(send, 429, {"error": {"message": "slow down", "type": "rate_limit", "param": None,
+                                              "code": "rate_limited"}}, [(b"retry-after", b"7")])
+            return
+        if self.mode in ("slow", "hang"):
+            await asyncio.sleep(self.delay if self.mode == "slow" else 3600)
+        if path.endswith("/embeddings"):
+            await _json(send, 200, {"object": "list", "model": "fake-embed", "data": [
+                {"object": "embedding", "index": 0, "embedding": [0.1, 0.2, 0.3]}],
+                "usage": {"prompt_tokens": 2, "total_tokens": 2}})
+            return
+        stream = isinstance(body, dict) and body.get("stream") is True
+        kind = "responses" if path.endswith("/responses") else "completions" if path.endswith(
+            "/v1/completions") else "chat"
+        if not stream:
+            await _json(send, 200, _complete(kind, self.reply_text))
+            return
+        await self._stream(send, kind)
+
+    async def _stream(self, send: Any, kind: str) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]})
+        events = _events(kind, self.chunks)
+        try:
+            for i, event in enumerate(events):
+                await send({"type": "http.response.body", "body": event, "more_body": True})
+                if self.mode == "break" and i == 2:
+                    raise ConnectionAbortedError("fake upstream breaks the stream on purpose")
+                if self.mode == "gated" and i == 1:
+                    for _ in range(500):  # wait up to 5 s for the client to say it saw the first chunk
+                        if self.gate.is_set():
+                            break
+                        await asyncio.sleep(0.01)
+                    self.gate_released_by_client = self.gate.is_set()
+                if self.chunk_delay:
+                    await asyncio.sleep(self.chunk_delay)
+            await send({"type": "http.response.body", "body": b""})
+            self.stream_finished.set()
+        except asyncio.CancelledError:
+            self.stream_cancelled.set()
+            raise
+
+
+async def _json(send: Any, status: int, obj: Any, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps(obj).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()), *(extra or [])]})
+    await send({"type": "http.response.body", "body": body})
+
+
+USAGE = {"prompt_tokens": 42, "completion_tokens": 7, "total_tokens": 49}
+
+
+def _complete(kind: str, text: str) -> dict[str, Any]:
+    if kind == "chat":
+        return {"id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": "fake-model",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                             "finish_reason": "stop", "logprobs": None}], "usage": USAGE}
+    if kind == "completions":
+        return {"id": "cmpl-fake", "object": "text_completion", "created": 1, "model": "fake-model",
+                "choices": [{"index": 0, "text": text, "finish_reason": "stop", "logprobs": None}],
+                "usage": USAGE}
+    return {"id": "resp_fake", "object": "response", "created_at": 1, "status": "completed",
+            "model": "fake-model", "output": [{"type": "message", "id": "msg_fake", "status": "completed",
+                                               "role": "assistant", "content": [
+                                                   {"type": "output_text", "text": text, "annotations": []}]}],
+            "parallel_tool_calls": True, "tool_choice": "auto", "tools": [],
+            "usage": {"input_tokens": 42, "output_tokens": 7, "total_tokens": 49}}
+
+
+def _sse(obj: Any, event: str | None = None) -> bytes:
+    head = f"event: {event}\n".encode() if event else b""
+    return head + b"data: " + json.dumps(obj).encode() + b"\n\n"
+
+
+def _events(kind: str, n: int) -> list[bytes]:
+    if kind == "chat":
+        def chunk(delta: dict[str, Any], finish: str | None = None, usage: Any = None) -> bytes:
+            obj: dict[str, Any] = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1,
+                                   "model": "fake-model",
+                                   "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            if usage:
+                obj["usage"] = usage
+            return _sse(obj)
+        return ([chunk({"role": "assistant", "content": ""})] + [chunk({"content": f"tok{i} "}) for i in range(n)]
+                + [chunk({}, "stop", USAGE), b"data: [DONE]\n\n"])
+    if kind == "completions":
+        return [_sse({"id": "cmpl-fake", "object": "text_completion", "created": 1, "model": "fake-model",
+                      "choices": [{"index": 0, "text": f"tok{i} ", "finish_reason": None}]}) for i in range(n)
+                ] + [b"data: [DONE]\n\n"]
+    out = [_sse({"type": "response.created", "sequence_number": 0,
+                 "response": {"id": "resp_fake", "object": "response", "status": "in_progress", "output": []}},
+                "response.created")]
+    for i in range(n):
+        out.append(_sse({"type": "response.output_text.delta", "sequence_number": i + 1, "item_id": "msg_fake",
+                         "output_index": 0, "content_index": 0, "delta": f"tok{i} "},
+                        "response.output_text.delta"))
+    out.append(_sse({"type": "response.completed", "sequence_number": n + 1,
+                     "response": {"id": "resp_fake", "object": "response", "status": "completed", "output": [],
+                                  "usage": {"input_tokens": 42, "output_tokens": n, "total_tokens": 42 + n}}},
+                    "response.completed"))
+    return out
