@@ -237,9 +237,9 @@ class Store:
     async def _check_revision(self, conn: AsyncConnection, state: FrameState, if_match: int | None) -> None:
         if if_match is not None and if_match != state.revision:
             raise PreconditionFailed(
-                f"Ce cadre a été modifié entre-temps (révision {state.revision}, vous partiez de {if_match}) : rechargez-le, "
-                f"rien n'est perdu. / This frame changed meanwhile (revision {state.revision}, you started from {if_match}): "
-                "reload it, nothing is lost.",
+                f"Ce cadre a été modifié entre-temps (révision {state.revision}, vous partiez de {if_match}) : "
+                f"rechargez-le, rien n'est perdu. / This frame changed meanwhile (revision {state.revision}, you "
+                f"started from {if_match}): reload it, nothing is lost.",
                 extra={"current": state.as_dict()})
 
     async def save_draft(self, slug: str, frame: Frame, by: str, if_match: int | None = None) -> FrameState:
@@ -281,8 +281,8 @@ class Store:
             blocking = errors(lint(state.draft, today))
             if blocking:
                 raise Unprocessable(
-                    f"Le brouillon ne peut pas être publié : {len(blocking)} point(s) à clarifier. / The draft cannot be "
-                    f"published: {len(blocking)} point(s) to clarify.",
+                    f"Le brouillon ne peut pas être publié : {len(blocking)} point(s) à clarifier. / The draft "
+                    f"cannot be published: {len(blocking)} point(s) to clarify.",
                     extra={"findings": [f.as_dict() for f in blocking]})
             if not state.draft_differs():
                 raise Conflict("Le brouillon est identique à la version publiée. / The draft is the same as "
