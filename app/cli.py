@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from app import db, migrations
 from app.config import Settings
@@ -41,10 +43,10 @@ def print_findings(findings: list[Finding], out: Any = sys.stdout) -> None:
 
 
 def read_frame_file(path: str) -> tuple[str | None, Frame]:
-    """(slug, frame) from a YAML file of ``slug`` plus the frame fields; exits 2 on a bad file."""
+    """(slug, frame) from a YAML file of ``slug`` plus the frame fields; exits 1 on a bad file."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SystemExit(f"cadre: cannot read {path}: {exc}") from None
     if not isinstance(data, dict):
         raise SystemExit(f"cadre: {path}: expected a mapping of frame fields")
@@ -242,10 +244,23 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        lines = [f"  CADRE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()]
+        raise SystemExit("cadre: invalid configuration\n" + "\n".join(lines)) from None
     if hasattr(args, "sync_handler"):
         return int(args.sync_handler(args, settings))
-    return asyncio.run(args.handler(args, settings))
+    try:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        db.async_url(settings.database_url)
+    except (ArgumentError, ValueError) as exc:
+        raise SystemExit(f"cadre: CADRE_DATABASE_URL: {exc}") from None
+    try:
+        return int(asyncio.run(args.handler(args, settings)))
+    except (SQLAlchemyError, OSError) as exc:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise SystemExit(f"cadre: database unavailable ({where}): {detail}") from None
 
 
 if __name__ == "__main__":

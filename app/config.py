@@ -61,6 +61,17 @@ class Settings(BaseSettings):
         50_000, description="Decision records held in memory at most while the database is away."
     )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    console_session_hours: float = Field(
+        12.0, gt=0, description="Hours a console sign-in lasts; then the console asks for the admin token again."
+    )
+    console_secret: SecretStr | None = Field(
+        None,
+        description="Key that signs console sessions and CSRF tokens. Unset: derived from the admin token, so "
+        "a new admin token signs everyone out.",
+    )
+    console_time_zone: str = Field(
+        "Europe/Paris", description="Time zone of the dates the console shows (UTC if the system lacks it)."
+    )
 
     def upstream_configured(self) -> bool:
         """False while the upstream is the OpenAI default without a key: nothing to call yet."""

@@ -7,9 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+WRITE = "cadre_write"  # execution option of the transactions that write (see ``writer``)
 metadata = sa.MetaData()
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 When = sa.DateTime(timezone=True)
@@ -60,7 +61,7 @@ decisions = sa.Table(
     sa.Column("at", When, nullable=False, index=True),
     sa.Column("request_id", sa.String(64), nullable=False),
     sa.Column("key_id", sa.String(40), nullable=True),
-    sa.Column("frame", sa.String(64), nullable=True, index=True),
+    sa.Column("frame", sa.String(64), nullable=True),  # indexed with `at` (0003)
     sa.Column("frame_version", sa.Integer, nullable=True),
     sa.Column("endpoint", sa.String(64), nullable=False),
     sa.Column("model", sa.String(200), nullable=True),
@@ -116,13 +117,29 @@ def create_engine(url: str) -> AsyncEngine:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
     engine = create_async_engine(target, **kwargs)
     if is_sqlite(url):
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def writer(engine: AsyncEngine) -> AsyncEngine:
+    """``engine`` for transactions that write. On SQLite they take the write lock at BEGIN (BEGIN IMMEDIATE),
+    as ``SELECT ... FOR UPDATE`` does on PostgreSQL: two publications wait for each other instead of both
+    reading the same state, and nothing is committed before the transaction ends."""
+    return engine.execution_options(**{WRITE: True})
+
+
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    # Cadre emits BEGIN itself (``_sqlite_begin``). The driver's own transactions start only at the first
+    # INSERT or UPDATE, so a SAVEPOINT before it opened a transaction that its RELEASE committed halfway.
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers lock up front; readers get a consistent snapshot and never wait (WAL)."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")

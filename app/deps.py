@@ -11,8 +11,9 @@ from fastapi import Depends, Request
 
 from app.cache import Directory
 from app.config import Settings
+from app.console.state import Console
 from app.decisions import DecisionLog
-from app.errors import Unauthenticated
+from app.errors import InvalidRequest, Unauthenticated
 from app.store import Store, hash_secret
 from app.upstream import Upstream
 
@@ -28,6 +29,7 @@ class Services:
     decisions: DecisionLog
     prompts: jinja2.Environment
     admin_hashes: set[str]
+    console: Console  # the web console's templates, sessions and sign-in throttle
 
     def is_admin(self, token: str) -> bool:
         digest = hash_secret(token)
@@ -56,13 +58,27 @@ def bearer(authorization: str | None) -> str | None:
     return None
 
 
+MAX_ACTOR = 200  # the width of the history's ``published_by`` / ``updated_by`` columns
+
+
+def actor(request: Request) -> str:
+    """Who acts, from the ``x-cadre-actor`` header ("admin" by default), as the history records it."""
+    name = (request.headers.get("x-cadre-actor") or "").strip() or "admin"
+    if len(name) > MAX_ACTOR or any(ord(c) < 32 for c in name):
+        raise InvalidRequest(
+            f"x-cadre-actor : un nom de {MAX_ACTOR} caractères au plus, sans caractère de contrôle. / "
+            f"x-cadre-actor: a name of {MAX_ACTOR} characters at most, without control characters.",
+            param="x-cadre-actor", code="invalid_actor")
+    return name
+
+
 def require_admin(request: Request, services: ServicesDep) -> str:
     """The management API's guard: the admin token as bearer. Returns who acts (for the history)."""
     token = bearer(request.headers.get("authorization"))
     if not token or not services.is_admin(token):
         raise Unauthenticated("Jeton d'administration absent ou invalide. / Missing or invalid admin token.",
                               code="invalid_admin_token")
-    return request.headers.get("x-cadre-actor") or "admin"
+    return actor(request)
 
 
 AdminDep = Annotated[str, Depends(require_admin)]

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.i18n import lint_message
-from app.text import fold, stems, words
+from app.text import fold, sentence_count, stem, stems, without_clauses, words
 from app.wordlists import WORDLISTS, WordList
 
 Text = Field("", max_length=2000)
@@ -118,12 +118,29 @@ def _all_placeholders() -> frozenset[str]:
 
 
 _PLACEHOLDERS = _all_placeholders()
+_MARKERS = frozenset().union(*(w.placeholder_markers for w in WORDLISTS.values()))
 _EVERYONE = tuple(p for w in WORDLISTS.values() for p in w.everyone)
+_CLAUSE_OPENERS = tuple(o for w in WORDLISTS.values() for o in w.clause_openers)
+# "n'importe qui" holds an opener itself: look for it in the whole text
+_EVERYONE_OPENING = tuple(p for p in _EVERYONE if set(words(p)) & {w for o in _CLAUSE_OPENERS for w in words(o)})
+_FILLER = re.compile(r"^x{3,}$")
+_GENERIC_STEMS = {lang: frozenset(stem(w) for w in wl.generic_offer) for lang, wl in WORDLISTS.items()}
+
+
+def _has_phrase(text_words: list[str], phrase: str) -> bool:
+    """Whether the words of ``phrase`` appear, in a row, among ``text_words``."""
+    return f" {' '.join(words(phrase))} " in f" {' '.join(text_words)} "
 
 
 def _is_placeholder(value: str) -> bool:
+    """A value that stands for a decision not taken: "TBD", "?", "xxxx", "lorem ...", "Lyon (à définir)"."""
     folded = " ".join(fold(value).split()).strip(" .!")
-    return fold(value).strip() in _PLACEHOLDERS or folded in _PLACEHOLDERS or folded.startswith("lorem")
+    found = words(value)
+    if fold(value).strip() in _PLACEHOLDERS or folded in _PLACEHOLDERS or folded.startswith("lorem"):
+        return True
+    if not found:  # only punctuation or symbols: "—", "? ?", "***"
+        return True
+    return any(_FILLER.match(w) for w in found) or any(_has_phrase(found, m) for m in _MARKERS)
 
 
 def _texts(frame: Frame) -> Iterator[tuple[str, str]]:
@@ -160,19 +177,18 @@ def audience_is_everyone(frame: Frame, ctx: Context) -> Iterator[Finding]:
     targets = [("audience", frame.audience)]
     targets += [(f"secondary_audiences[{i}]", a) for i, a in enumerate(frame.secondary_audiences)]
     for path, text in targets:
-        folded = " ".join(words(text))
-        if any(re.search(rf"\b{re.escape(' '.join(words(p)))}\b", folded) for p in _EVERYONE):
+        # "Familles où tout le monde roule à vélo" names families; "Tout le monde" does not.
+        head, whole = words(without_clauses(text, _CLAUSE_OPENERS)), words(text)
+        if any(_has_phrase(head, p) for p in _EVERYONE) or any(_has_phrase(whole, p) for p in _EVERYONE_OPENING):
             yield _error(ctx, path, "audience_everyone", value=text)
 
 
 @rule
 def offer_is_generic(frame: Frame, ctx: Context) -> Iterator[Finding]:
     content = [w for w in words(frame.offer) if w not in ctx.words.stop]
-    if content and not _is_placeholder(frame.offer) and all(w in ctx.words.generic_offer for w in content):
+    generic = _GENERIC_STEMS[ctx.language]
+    if content and not _is_placeholder(frame.offer) and all(stem(w) in generic for w in content):
         yield _error(ctx, "offer", "offer_generic", value=frame.offer)
-
-
-_SENTENCE_END = re.compile(r"[.!?…]+(?=\s+\S)")
 
 
 @rule
@@ -180,7 +196,7 @@ def promise_is_one_short_sentence(frame: Frame, ctx: Context) -> Iterator[Findin
     promise = frame.promise.strip()
     if not promise:
         return
-    count = len(_SENTENCE_END.findall(promise)) + 1
+    count = sentence_count(promise, ctx.words.abbreviations, ctx.words.titles)
     if count > 1:
         yield _error(ctx, "promise", "promise_sentences", count=count)
     if len(promise) > 200:
@@ -193,8 +209,10 @@ def priorities_ranked(frame: Frame, ctx: Context) -> Iterator[Finding]:
     if not 1 <= len(items) <= 3:
         yield _error(ctx, "priorities", "priorities_count", count=len(items))
     seen: set[str] = set()
-    for i, item in enumerate(items):
-        key = " ".join(words(item))
+    for i, item in enumerate(frame.priorities):
+        if not item.strip():
+            continue
+        key = " ".join(stems(item, ctx.words.stop))  # "Réparations rapides" repeats "Réparation rapide"
         if key in seen:
             yield _error(ctx, f"priorities[{i}]", "priority_duplicate", value=item)
         seen.add(key)
@@ -208,9 +226,9 @@ def at_least_one_refusal(frame: Frame, ctx: Context) -> Iterator[Finding]:
 
 @rule
 def secondary_audiences_count(frame: Frame, ctx: Context) -> Iterator[Finding]:
-    if len(frame.secondary_audiences) > 2:
-        yield _error(ctx, "secondary_audiences", "secondary_audiences_count",
-                     count=len(frame.secondary_audiences))
+    count = len([a for a in frame.secondary_audiences if a.strip()])
+    if count > 2:
+        yield _error(ctx, "secondary_audiences", "secondary_audiences_count", count=count)
 
 
 def _content_stems(text: str, ctx: Context) -> set[str]:
@@ -223,8 +241,15 @@ def contradicts(priority: str, refusal: str, ctx: Context) -> bool:
 
     The refusal's content words (negations removed) must mostly appear in the priority: "Pas de vente
     de vélos neufs" against "Développer la vente de vélos neufs" (3 of 3), not against "Réparer les
-    vélos" (1 of 3).
+    vélos" (1 of 3). A priority that moves away ("Ne plus vendre de vélos neufs") agrees with the refusal;
+    so does one that keeps what a refusal's exception spares ("Pas de clients hors de Lyon" against
+    "Fidéliser les clients de Lyon").
     """
+    priority_words = set(words(priority))
+    if priority_words & ctx.words.retreats:
+        return False
+    if (set(words(refusal)) & ctx.words.exceptions) - priority_words:
+        return False
     r = _content_stems(refusal, ctx)
     p = _content_stems(priority, ctx)
     if not r:
@@ -271,9 +296,9 @@ def review_date(frame: Frame, ctx: Context) -> Iterator[Finding]:
 
 @rule
 def banned_terms_in_frame(frame: Frame, ctx: Context) -> Iterator[Finding]:
-    banned = {" ".join(words(b)): b for b in frame.lexicon.banned if words(b)}
+    banned = {" ".join(stems(b)): b for b in frame.lexicon.banned if words(b)}
     for path, text in _texts(frame):
-        folded = f" {' '.join(words(text))} "
+        folded = f" {' '.join(stems(text))} "  # stems: "promos" uses the banned "promo"
         for key, term in banned.items():
             if f" {key} " in folded:
                 yield _warning(ctx, path, "banned_term_used", value=term)

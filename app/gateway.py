@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -33,6 +35,8 @@ from app.refusals import decide
 from app.store import Decision, Key
 from app.upstream import Reply
 
+log = logging.getLogger("cadre.gateway")
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -41,6 +45,9 @@ Send = Callable[[Message], Awaitable[None]]
 PREVIEW_MODEL = "cadre-preview"
 JSON = (b"content-type", b"application/json")
 SSE = [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache")]
+MAX_PENDING_LINE = 1024 * 1024  # an unfinished event line kept for its usage; a longer one is let go
+_ID_PREFIX = secrets.token_hex(6) + "-"  # request ids: unique per process, cheap to make
+_ID_COUNTER = itertools.count(1)
 ROUTES: dict[tuple[str, str], Endpoint] = {
     ("POST", "/v1/chat/completions"): payloads.CHAT,
     ("POST", "/v1/completions"): payloads.COMPLETIONS,
@@ -53,12 +60,13 @@ ROUTES: dict[tuple[str, str], Endpoint] = {
 class Request:
     """What the gateway reads of one HTTP request, headers scanned once."""
 
-    __slots__ = ("authorization", "content_length", "receive", "request_id", "scope", "send")
+    __slots__ = ("authorization", "content_length", "gone", "receive", "request_id", "scope", "send", "started")
 
     def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.scope, self.receive, self.send = scope, receive, send
         self.authorization: str | None = None
         self.content_length: int | None = None
+        self.gone = self.started = False
         request_id = None
         for name, value in scope["headers"]:
             if name == b"authorization":
@@ -68,7 +76,7 @@ class Request:
                     self.content_length = int(value)
             elif name == b"x-request-id" and 0 < len(value) <= 64:
                 request_id = value.decode("latin-1")
-        self.request_id = request_id or secrets.token_hex(12)
+        self.request_id = request_id or f"{_ID_PREFIX}{next(_ID_COUNTER):x}"
 
     async def body(self, limit: int) -> bytes:
         """The whole body, refusing more than ``limit`` bytes."""
@@ -89,22 +97,27 @@ class Request:
                 return b"".join(chunks)
 
     async def respond(self, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+        self.started = True
         await self.send({"type": "http.response.start", "status": status,
                          "headers": [*headers, (b"content-length", str(len(body)).encode()),
                                      (b"x-request-id", self.request_id.encode())]})
         await self.send({"type": "http.response.body", "body": body})
 
     async def respond_events(self, events: list[bytes], headers: list[tuple[bytes, bytes]]) -> None:
+        self.started = True
         await self.send({"type": "http.response.start", "status": 200,
                          "headers": [*SSE, *headers, (b"x-request-id", self.request_id.encode())]})
         for event in events:
             await self.send({"type": "http.response.body", "body": event, "more_body": True})
         await self.send({"type": "http.response.body", "body": b""})
 
-    async def disconnected(self) -> None:
-        """Return when the client goes away (the body has been read already)."""
+    async def cancel_on_disconnect(self, task: asyncio.Task[Any] | None) -> None:
+        """Cancel ``task`` (the request's own) when the client goes away; the body has been read already."""
         while (await self.receive())["type"] != "http.disconnect":
             pass
+        self.gone = True
+        if task is not None:
+            task.cancel()
 
 
 def _too_large(limit: int) -> BodyTooLarge:
@@ -127,10 +140,17 @@ class Gateway:
                 "Point d'accès inconnu. / Unknown endpoint.", code="unknown_url"))
             return
         services: Services = scope["state"]["services"]
-        if endpoint.generates:
-            await self.generate(request, services, endpoint)
-        else:
-            await self.passthrough(request, services, endpoint)
+        try:
+            if endpoint.generates:
+                await self.generate(request, services, endpoint)
+            else:
+                await self.passthrough(request, services, endpoint)
+        except Exception:
+            # A bug of ours: log it, and still answer in the OpenAI shape if nothing was sent yet.
+            log.exception("unexpected error on %s", scope["path"])
+            if not request.started:
+                await self._fail(request, CadreError("Erreur interne de Cadre. / Cadre internal error.",
+                                                     code="internal_error"))
 
     # ------------------------------------------------------------------------------- generation
     async def generate(self, request: Request, services: Services, endpoint: Endpoint) -> None:
@@ -174,8 +194,13 @@ class Gateway:
                 "La base de données de Cadre est injoignable. / Cadre's database is unreachable.",
                 code="database_unavailable"))
         except asyncio.CancelledError:
-            decision.code = decision.code or "client_disconnected"
-            raise
+            if not request.gone:
+                raise
+            # The client left: the upstream call is cancelled and there is nobody to answer.
+            decision.outcome, decision.code = "failed", "client_disconnected"
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
         finally:
             decision.latency_ms = (time.perf_counter() - started) * 1000
             services.decisions.add(decision)
@@ -223,49 +248,38 @@ class Gateway:
     async def forward(self, request: Request, services: Services, endpoint: Endpoint, body: bytes,
                       stream: bool, frame_header: tuple[bytes, bytes], decision: Decision) -> None:
         """Send upstream and relay the answer; a client that leaves cancels the upstream request."""
-        call = asyncio.ensure_future(services.upstream.send("POST", endpoint.path, body, stream))
-        reply = await self._unless_disconnected(request, call)
-        decision.upstream_status = reply.status
-        if reply.response is None:
-            if reply.status == 200:
-                with contextlib.suppress(orjson.JSONDecodeError, TypeError, AttributeError):
-                    usage = payloads.usage_of(orjson.loads(reply.body))
-                    decision.prompt_tokens, decision.completion_tokens, decision.total_tokens = usage
-            else:
-                decision.code = "upstream_error"
-            await request.respond(reply.status, reply.body, [*reply.headers, frame_header])
-            return
-        relay = asyncio.ensure_future(self._relay(request, reply, frame_header, decision))
+        watcher = asyncio.get_running_loop().create_task(request.cancel_on_disconnect(asyncio.current_task()))
         try:
-            await self._unless_disconnected(request, relay)
+            reply = await services.upstream.send("POST", endpoint.path, body, stream)
+            decision.upstream_status = reply.status
+            if reply.response is None:
+                if reply.status == 200:
+                    with contextlib.suppress(orjson.JSONDecodeError, TypeError, AttributeError):
+                        usage = payloads.usage_of(orjson.loads(reply.body))
+                        decision.prompt_tokens, decision.completion_tokens, decision.total_tokens = usage
+                else:  # the upstream's own error, relayed as it is: a failure in the log
+                    decision.outcome, decision.code = "failed", "upstream_error"
+                await request.respond(reply.status, reply.body, [*reply.headers, frame_header])
+                return
+            try:
+                await self._relay(request, reply, frame_header, decision)
+            finally:
+                reply.close()
         finally:
-            reply.close()
-
-    async def _unless_disconnected(self, request: Request, work: asyncio.Future[Any]) -> Any:
-        """Await ``work``, cancelling it if the client disconnects first."""
-        watch = asyncio.ensure_future(request.disconnected())
-        try:
-            done, _ = await asyncio.wait((work, watch), return_when=asyncio.FIRST_COMPLETED)
-        except asyncio.CancelledError:
-            work.cancel()
-            raise
-        finally:
-            watch.cancel()
-        if work not in done:
-            work.cancel()
-            raise asyncio.CancelledError
-        return work.result()
+            watcher.cancel()
 
     async def _relay(self, request: Request, reply: Reply, frame_header: tuple[bytes, bytes],
                      decision: Decision) -> None:
         send = request.send
+        request.started = True
         await send({"type": "http.response.start", "status": 200,
                     "headers": [*reply.headers, (b"cache-control", b"no-cache"), frame_header,
                                 (b"x-request-id", request.request_id.encode())]})
+        pending = b""  # an event line cut between two reads, kept until its end arrives
         try:
             async for chunk in reply.chunks():
-                if b'"usage"' in chunk:
-                    _stream_usage(chunk, decision)
+                if pending or b'"usage"' in chunk or not chunk.endswith(b"\n"):
+                    pending = _stream_usage(pending + chunk, decision)
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         except UpstreamError as exc:
             decision.outcome, decision.code = "failed", exc.code
@@ -291,6 +305,8 @@ class Gateway:
             decision.outcome = "forwarded"
             reply = await services.upstream.send("POST", endpoint.path, raw, False)
             decision.upstream_status = reply.status
+            if reply.status >= 400:
+                decision.outcome, decision.code = "failed", "upstream_error"
             await request.respond(reply.status, reply.body, reply.headers)
         except CadreError as exc:
             decision.outcome, decision.code = "failed", exc.code
@@ -321,14 +337,26 @@ class Gateway:
         await request.respond(exc.status, orjson.dumps(exc.body()), _error_headers(exc))
 
 
-def _stream_usage(chunk: bytes, decision: Decision) -> None:
-    """Read usage from the stream's final chunk (sent when the upstream reports it)."""
-    for line in chunk.split(b"\n"):
-        if line.startswith(b"data: {") and b'"usage"' in line:
-            with contextlib.suppress(orjson.JSONDecodeError):
-                event = orjson.loads(line[6:])
-                body = event.get("response", event) if isinstance(event, dict) else {}
-                usage = payloads.usage_of(body) if isinstance(body, dict) else (None, None, None)
-                if usage[0] is not None or usage[2] is not None:
-                    decision.prompt_tokens, decision.completion_tokens, decision.total_tokens = usage
+def _stream_usage(data: bytes, decision: Decision) -> bytes:
+    """Read usage from the stream's final events (sent when the upstream reports it); return the unfinished
+    last line of ``data``, to be completed by the next read (the network cuts events anywhere)."""
+    cut = data.rfind(b"\n") + 1
+    if data.find(b'"usage"', 0, cut) != -1:
+        for line in data[:cut].split(b"\n"):
+            if line.startswith(b"data:") and b'"usage"' in line:
+                _read_usage(line[5:], decision)
+    rest = data[cut:]
+    return rest if len(rest) <= MAX_PENDING_LINE else b""
+
+
+def _read_usage(event_json: bytes, decision: Decision) -> None:
+    """Usage from one event's JSON: a chat or completions chunk, or a Responses event carrying its response."""
+    try:
+        event = orjson.loads(event_json)
+    except orjson.JSONDecodeError:
+        return
+    body = event.get("response", event) if isinstance(event, dict) else {}
+    usage = payloads.usage_of(body) if isinstance(body, dict) else (None, None, None)
+    if usage[0] is not None or usage[2] is not None:
+        decision.prompt_tokens, decision.completion_tokens, decision.total_tokens = usage
 

@@ -58,7 +58,9 @@ STEPS: list[tuple[str, Step]] = [
 
 
 def _pending(conn: Connection) -> list[tuple[str, Step]]:
-    db.migrations_table.create(conn, checkfirst=True)
+    """The steps not recorded yet (all of them while ``cadre_migrations`` does not exist)."""
+    if not sa.inspect(conn).has_table(db.migrations_table.name):
+        return list(STEPS)
     done = set(conn.execute(sa.select(db.migrations_table.c.name)).scalars())
     return [(name, step) for name, step in STEPS if name not in done]
 
@@ -67,6 +69,7 @@ def _apply(conn: Connection) -> list[str]:
     if conn.dialect.name == "postgresql":
         # Two replicas starting together must not both migrate.
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001)")
+    db.migrations_table.create(conn, checkfirst=True)
     applied = []
     for name, step in _pending(conn):
         step(conn)
@@ -77,11 +80,11 @@ def _apply(conn: Connection) -> list[str]:
 
 async def migrate(engine: AsyncEngine) -> list[str]:
     """Apply the pending steps in order, in one transaction; return their names."""
-    async with engine.begin() as conn:
+    async with db.writer(engine).begin() as conn:
         return await conn.run_sync(_apply)
 
 
 async def pending(engine: AsyncEngine) -> list[str]:
-    """Names of the steps not yet applied."""
-    async with engine.begin() as conn:
+    """Names of the steps not yet applied; looking changes nothing in the database."""
+    async with engine.connect() as conn:
         return [name for name, _ in await conn.run_sync(_pending)]

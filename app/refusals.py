@@ -21,7 +21,8 @@ def decide(slug: str, published: Published | None, public_url: str) -> FrameRefu
         return FrameRefusal(message, code="frame_missing")
     if published.problems:
         lang = published.language
-        problems = " ".join(f"({i}) {f.message}" for i, f in enumerate(published.problems, 1))
+        # Each finding is a sentence; the template ends the list with its own full stop.
+        problems = " ".join(f"({i}) {f.message}" for i, f in enumerate(published.problems, 1)).rstrip(".")
         message = REFUSAL["frame_unclear"][lang].format(
             slug=slug, version=published.version.version, problems=problems, url=url)
         return FrameRefusal(message, code="frame_unclear")

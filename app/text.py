@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import pairwise
 
 _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHE = re.compile(r"\b[ldjtmnsc]'|\bqu'", re.IGNORECASE)
@@ -41,3 +42,48 @@ def stem(word: str) -> str:
 def stems(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
     """Stems of the words of ``text``, without the words in ``ignore`` (folded stop words)."""
     return [stem(w) for w in words(text) if w not in ignore]
+
+
+def without_clauses(text: str, openers: tuple[str, ...]) -> str:
+    """``text`` minus its subordinate clauses: from an opener ("who", "où" ...) to the next , ; ( ) or end.
+
+    Openers are matched as written, accents kept ("où" opens a clause, "ou" does not).
+    """
+    if not openers:
+        return text
+    return _clause_pattern(openers).sub(" ", text.replace("’", "'"))
+
+
+@lru_cache(maxsize=16)
+def _clause_pattern(openers: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(o) for o in sorted(openers, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)[^,;()]*", re.IGNORECASE)
+
+
+_TERMINAL = re.compile(r"([.!?…]+)[\"'»”’)\]]*$")
+_OPENING = "«\"“‘'([¿¡"
+
+
+def sentence_count(text: str, abbreviations: frozenset[str], titles: frozenset[str]) -> int:
+    """How many sentences ``text`` holds: a . ! ? … followed by more text ends one, except after an
+    abbreviation followed by a lower-case word ("48 h. ou remboursé", "5 p.m. on"), after a title or an
+    initial followed by a name ("M. Martin", "J. Smith"), and in numbers ("4.8", "12.50").
+    """
+    tokens = text.split()
+    count = 1
+    for token, following in pairwise(tokens):
+        end = _TERMINAL.search(token)
+        if not end:
+            continue
+        mark, word = end.group(1), fold(token[: end.start()].lstrip(_OPENING))
+        starts = following.lstrip(_OPENING)[:1]
+        if "!" in mark or "?" in mark:
+            ends = True
+        elif starts.islower():  # "48 h. ou", "5 p.m. on", "vite… et bien" go on
+            ends = mark == "." and word not in abbreviations and "." not in word
+        elif starts.isupper():  # "M. Martin", "J. Smith" go on
+            ends = not token[:1].isupper() or (len(word) != 1 and word not in titles)
+        else:
+            ends = True
+        count += ends
+    return count

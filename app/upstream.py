@@ -15,6 +15,7 @@ import aiohttp
 from app.errors import UpstreamError, UpstreamTimeout
 
 PASSED_HEADERS = ("content-type", "retry-after", "x-request-id")
+REDACTED = "[clé amont masquée / upstream key hidden]".encode()
 
 
 @dataclass
@@ -68,6 +69,7 @@ class Upstream:
     def __init__(self, base_url: str, api_key: str | None, connect_timeout: float, read_timeout: float) -> None:
         self.base_url = base_url.rstrip("/")
         self._auth = f"Bearer {api_key}" if api_key else None
+        self._secret = api_key.encode() if api_key else None
         self._timeout = aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=read_timeout)
         self._session: aiohttp.ClientSession | None = None
 
@@ -111,4 +113,7 @@ class Upstream:
         finally:
             response.release()
         reply.response = None
+        if reply.status >= 400 and self._secret and self._secret in reply.body:
+            # Some upstreams quote the key they got in their error; it must not reach our client.
+            reply.body = reply.body.replace(self._secret, REDACTED)
         return reply

@@ -1,4 +1,5 @@
-"""The word lists of the clarity rules, one block per language. Folded (lower case, no accents)."""
+"""The word lists of the clarity rules, one block per language. Folded (lower case, no accents), except
+``clause_openers``, matched as written ("où" opens a clause, "ou" does not)."""
 
 from __future__ import annotations
 
@@ -9,35 +10,52 @@ from dataclasses import dataclass
 class WordList:
     """What the rules need to know about one language."""
 
-    placeholders: frozenset[str]
+    placeholders: frozenset[str]  # a whole value that is only this is a placeholder
+    placeholder_markers: frozenset[str]  # a value that contains this anywhere is a placeholder
     everyone: tuple[str, ...]
+    clause_openers: tuple[str, ...]  # "everyone" inside "... who/où ..." is not the audience itself
     generic_offer: frozenset[str]
     stop: frozenset[str]
     negations: frozenset[str]
+    exceptions: frozenset[str]  # "hors", "outside": a refusal that keeps the rest ("clients hors de Lyon")
+    retreats: frozenset[str]  # a priority with these moves away from something ("ne plus", "stop")
+    abbreviations: frozenset[str]  # "48 h. ou remboursé": a period that does not end the sentence
+    titles: frozenset[str]  # "M. Martin", "Dr. Smith": a capitalised title before a name
 
 
 FR = WordList(
     placeholders=frozenset({
         "tbd", "a definir", "a preciser", "a completer", "a voir", "?", "??", "???", "...", "..", "xxx", "xx",
         "x", "lorem", "lorem ipsum", "todo", "en cours", "je ne sais pas", "on verra", "-", "n/a", "na",
+        "blabla", "bla bla", "truc", "machin", "idem", "rien", "aucune idee", "pas encore", "plus tard",
+    }),
+    placeholder_markers=frozenset({
+        "tbd", "todo", "fixme", "lorem ipsum", "a definir", "a completer", "a preciser", "a determiner",
     }),
     everyone=(
         "tout le monde", "tous publics", "tout public", "tous les publics", "toutes les entreprises",
         "tous les clients", "toute personne", "tous les particuliers", "n'importe qui", "nimporte qui",
-        "tout type de client", "tous types de clients", "toutes cibles", "le grand public",
-        "toutes les tpe", "toutes les pme", "tous secteurs", "tous les secteurs",
+        "tout type de client", "tous types de clients", "toutes cibles", "le grand public", "grand public",
+        "toutes les tpe", "toutes les pme", "tous secteurs", "tous les secteurs", "tous les professionnels",
+        "de 7 a 77 ans", "tous profils", "tous horizons",
     ),
+    clause_openers=("qui", "que", "qu'", "dont", "où", "lorsque", "quand"),
     generic_offer=frozenset({
         "service", "services", "solution", "solutions", "accompagnement", "accompagnements", "conseil",
         "conseils", "prestation", "prestations", "expertise", "expertises", "offre", "offres", "produit",
         "produits", "qualite", "innovant", "innovants", "innovante", "innovantes", "sur", "mesure",
         "global", "globale", "globales", "globaux", "personnalise", "personnalises", "personnalisee",
         "personnalisees", "complet", "complete", "completes", "divers", "diverses", "varies", "variees",
-        "haut", "gamme", "digital", "digitale", "digitaux", "strategique", "strategiques", "performance",
+        "haut", "gamme", "digital", "digitale", "digitaux", "numerique", "strategique", "strategiques", "performance",
         "performant", "performants", "cle", "main", "360", "premium", "integre", "integres", "integree",
         "transformation", "optimisation", "support", "aide", "gestion", "projet", "projets", "valeur",
         "ajoutee", "excellence", "business", "pro", "professionnel", "professionnels", "entreprise",
-        "entreprises",
+        "entreprises", "strategie", "strategies", "coaching", "consulting", "croissance", "developpement",
+        "reussite", "succes", "besoin", "besoins", "objectif", "objectifs", "client", "clients",
+        "particuliers", "unique", "uniques", "efficace", "efficaces", "moderne", "modernes", "adapte",
+        "adaptes", "adaptee", "adaptees", "meilleur", "meilleure", "meilleurs", "meilleures", "booster",
+        "accompagner", "accompagnons", "accompagne", "aider", "aidons", "proposer", "proposons", "conseiller",
+        "conseillons", "cles", "ambitions", "sublimer", "dynamique", "dynamiques",
     }),
     stop=frozenset({
         "le", "la", "les", "l", "un", "une", "des", "de", "du", "d", "et", "ou", "a", "au", "aux", "en",
@@ -51,19 +69,34 @@ FR = WordList(
         "pas", "ne", "n", "non", "jamais", "aucun", "aucune", "rien", "ni", "refus", "refusons",
         "refuse", "exclu", "exclus", "exclue", "exclues", "hors", "interdit", "plus",
     }),
+    exceptions=frozenset({"hors", "sauf", "hormis", "excepte", "dehors", "autre", "autres"}),
+    retreats=frozenset({
+        "pas", "ne", "non", "jamais", "aucun", "aucune", "sans", "moins", "arreter", "cesser", "abandonner",
+        "stopper", "supprimer", "reduire", "limiter", "eviter", "diminuer", "quitter", "refuser",
+    }),
+    abbreviations=frozenset({
+        "h", "min", "mn", "s", "sec", "j", "km", "m", "cm", "mm", "kg", "g", "l", "ml", "env", "etc", "cf",
+        "ex", "p", "av", "bd", "tel", "max", "approx", "no", "ht", "ttc", "hab", "sem", "art",
+    }),
+    titles=frozenset({"m", "mm", "mme", "mmes", "mlle", "mlles", "dr", "pr", "me", "st", "ste"}),
 )
 
 EN = WordList(
     placeholders=frozenset({
         "tbd", "tbc", "to be defined", "to be decided", "to do", "todo", "?", "??", "???", "...", "..",
         "xxx", "xx", "x", "lorem", "lorem ipsum", "n/a", "na", "-", "none yet", "later", "unknown",
+        "not sure", "no idea", "same", "nothing yet", "blah", "blah blah", "stuff",
+    }),
+    placeholder_markers=frozenset({
+        "tbd", "tbc", "todo", "fixme", "lorem ipsum", "to be defined", "to be decided", "to be confirmed",
     }),
     everyone=(
         "everyone", "everybody", "anyone", "anybody", "all businesses", "all companies", "all people",
         "all customers", "all clients", "any business", "any company", "any customer", "the general public",
         "general public", "all audiences", "all sectors", "every business", "every company",
-        "all industries", "all smes",
+        "all industries", "all smes", "all walks of life", "people of all ages",
     ),
+    clause_openers=("who", "whom", "whose", "where", "which", "that", "when", "whenever"),
     generic_offer=frozenset({
         "service", "services", "solution", "solutions", "consulting", "advice", "support", "coaching",
         "offer", "offers", "offering", "offerings", "product", "products", "quality", "innovative",
@@ -71,7 +104,10 @@ EN = WordList(
         "strategic", "strategy", "performance", "premium", "integrated", "transformation", "optimisation",
         "optimization", "management", "project", "projects", "value", "added", "excellence", "business",
         "professional", "professionals", "expertise", "help", "high", "360", "turnkey",
-        "company", "companies", "smart", "best", "class", "world",
+        "company", "companies", "businesses", "smart", "best", "class", "world", "grow", "growth", "success", "needs",
+        "goals", "client", "clients", "customer", "customers", "unique", "efficient", "effective", "modern",
+        "leading", "cutting", "edge", "next", "level", "helping", "helps", "deliver", "delivering",
+        "advisory", "consultancy", "boost", "unlock", "empower", "empowering", "potential",
     }),
     stop=frozenset({
         "the", "a", "an", "and", "or", "of", "to", "for", "by", "on", "with", "without", "in", "into",
@@ -83,6 +119,16 @@ EN = WordList(
         "no", "not", "never", "none", "nothing", "nor", "don", "dont", "won", "refuse", "refused",
         "excluded", "exclude", "forbidden", "without",
     }),
+    exceptions=frozenset({"outside", "except", "excluding", "besides", "beyond", "other", "others"}),
+    retreats=frozenset({
+        "no", "not", "never", "none", "don", "dont", "won", "without", "fewer", "less", "stop", "quit",
+        "avoid", "reduce", "limit", "drop", "phase", "cut", "refuse", "decline",
+    }),
+    abbreviations=frozenset({
+        "h", "hr", "hrs", "min", "mins", "sec", "secs", "km", "mi", "m", "ft", "lb", "lbs", "oz", "kg", "etc",
+        "approx", "vs", "no", "nos", "max", "incl", "excl", "est", "ca",
+    }),
+    titles=frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "mt"}),
 )
 
 WORDLISTS: dict[str, WordList] = {"fr": FR, "en": EN}

@@ -4,6 +4,7 @@ receives and behaves as the test scripts it (normal, slow, failing, breaking mid
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -28,10 +29,11 @@ class Received:
 class FakeUpstream:
     """Behaviour knobs (set by tests) and the record of what arrived."""
 
-    mode: str = "ok"  # ok | error500 | error429 | break | slow | gated | hang
+    mode: str = "ok"  # ok | error500 | error429 | error401 | break | slow | gated | hang
     delay: float = 0.0  # seconds before answering (mode slow)
     chunk_delay: float = 0.0  # seconds between streamed chunks
     chunks: int = 5
+    split_usage: bool = False  # send the event carrying "usage" in two writes (split inside the word)
     reply_text: str = "Bonjour, ceci est la réponse du modèle."
     judge_answer: str | None = None  # for later: a scripted classifier answer
     requests: list[Received] = field(default_factory=list)
@@ -42,6 +44,7 @@ class FakeUpstream:
 
     def reset(self) -> None:
         self.mode, self.delay, self.chunk_delay, self.chunks = "ok", 0.0, 0.0, 5
+        self.split_usage = False
         self.requests.clear()
         self.gate.clear()
         self.gate_released_by_client = None
@@ -84,6 +87,11 @@ class FakeUpstream:
             await _json(send, 500, {"error": {"message": "upstream exploded", "type": "server_error",
                                               "param": None, "code": "boom"}})
             return
+        if self.mode == "error401":  # like an upstream that quotes the key it was given
+            await _json(send, 401, {"error": {"message": f"Incorrect API key provided: {headers.get('authorization')}",
+                                              "type": "invalid_request_error", "param": None,
+                                              "code": "invalid_api_key"}})
+            return
         if self.mode == "error429":
             await _json(send, 429, {"error": {"message": "slow down", "type": "rate_limit", "param": None,
                                               "code": "rate_limited"}}, [(b"retry-after", b"7")])
@@ -101,15 +109,21 @@ class FakeUpstream:
         if not stream:
             await _json(send, 200, _complete(kind, self.reply_text))
             return
-        await self._stream(send, kind)
+        await self._stream(receive, send, kind)
 
-    async def _stream(self, send: Any, kind: str) -> None:
+    async def _stream(self, receive: Any, send: Any, kind: str) -> None:
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]})
         events = _events(kind, self.chunks)
+        # uvicorn never cancels the app when the peer leaves (send() just becomes a no-op): watch for it.
+        gone = asyncio.Event()
+        watcher = asyncio.ensure_future(_watch_disconnect(receive, gone))
         try:
             for i, event in enumerate(events):
-                await send({"type": "http.response.body", "body": event, "more_body": True})
+                if gone.is_set():
+                    self.stream_cancelled.set()
+                    return
+                await self._send_event(send, event)
                 if self.mode == "break" and i == 2:
                     raise ConnectionAbortedError("fake upstream breaks the stream on purpose")
                 if self.mode == "gated" and i == 1:
@@ -119,12 +133,30 @@ class FakeUpstream:
                         await asyncio.sleep(0.01)
                     self.gate_released_by_client = self.gate.is_set()
                 if self.chunk_delay:
-                    await asyncio.sleep(self.chunk_delay)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(gone.wait(), self.chunk_delay)
             await send({"type": "http.response.body", "body": b""})
             self.stream_finished.set()
         except asyncio.CancelledError:
             self.stream_cancelled.set()
             raise
+        finally:
+            watcher.cancel()
+
+    async def _send_event(self, send: Any, event: bytes) -> None:
+        cut = event.find(b'"usage"') + 4 if self.split_usage else 3
+        if cut == 3:
+            await send({"type": "http.response.body", "body": event, "more_body": True})
+            return
+        await send({"type": "http.response.body", "body": event[:cut], "more_body": True})
+        await asyncio.sleep(0.05)  # let the first half be read on its own
+        await send({"type": "http.response.body", "body": event[cut:], "more_body": True})
+
+
+async def _watch_disconnect(receive: Any, gone: asyncio.Event) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+    gone.set()
 
 
 async def _json(send: Any, status: int, obj: Any, extra: list[tuple[bytes, bytes]] | None = None) -> None:

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Header, Path, Query, Response
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.deps import AdminDep, ServicesDep, StoreDep
 from app.errors import InvalidRequest
@@ -16,19 +16,29 @@ from app.prompting import render_frame
 from app.store import FrameState, check_slug
 
 router = APIRouter(prefix="/api", tags=["management"])
+MAX_INT = 2**31 - 1  # versions and revisions are 32-bit integer columns
+MAX_ID = 2**63 - 1
 IfMatch = Annotated[str | None, Header(description='The ETag the change started from, e.g. "4".')]
-_ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
+VersionNumber = Annotated[int, Path(ge=1, le=MAX_INT, description="A published version number.")]
+_ETAG = re.compile(r'(?:W/)?(?:"(\d{1,9})"|(\d{1,9}))')
 
 
 def revision_of(if_match: str | None) -> int | None:
     """The revision named by an If-Match header (``"4"``, ``W/"4"`` or ``4``), or None."""
     if if_match is None or if_match.strip() == "*":
         return None
-    found = _ETAG.match(if_match.strip())
+    found = _ETAG.fullmatch(if_match.strip())
     if not found:
         raise InvalidRequest('If-Match doit être une ETag de Cadre, par ex. "4". / If-Match must be a Cadre '
                              'ETag, e.g. "4".', param="If-Match", code="invalid_etag")
-    return int(found.group(1))
+    return int(found.group(1) or found.group(2))
+
+
+def _printable(value: str) -> str:
+    """Refuse control characters (PostgreSQL refuses NUL bytes in text)."""
+    if any(ord(c) < 32 for c in value):
+        raise ValueError("caractères de contrôle interdits / control characters are not allowed")
+    return value
 
 
 def _state(response: Response, state: FrameState) -> dict[str, Any]:
@@ -41,14 +51,15 @@ class KeyIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     frame: str = Field(description="Slug of the frame the key is bound to.")
-    name: str = Field("", max_length=200, description="A name to recognise the key by (tool, person).")
+    name: Annotated[str, AfterValidator(_printable)] = Field(
+        "", max_length=200, description="A name to recognise the key by (tool, person).")
     refusal_style: Literal["error", "message"] = Field(
         "error", description="error: HTTP 409 refusals; message: a normal completion saying what to clarify.")
 
 
 class RollbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: int = Field(ge=1, description="The version to publish again.")
+    version: int = Field(ge=1, le=MAX_INT, strict=True, description="The version to publish again.")
 
 
 @router.get("/frames", summary="List frames")
@@ -94,7 +105,7 @@ async def versions(slug: str, _: AdminDep, store: StoreDep) -> dict[str, Any]:
 
 
 @router.get("/frames/{slug}/versions/{number}", summary="One published version")
-async def version(slug: str, number: int, _: AdminDep, store: StoreDep) -> dict[str, Any]:
+async def version(slug: str, number: VersionNumber, _: AdminDep, store: StoreDep) -> dict[str, Any]:
     return (await store.version(slug, number)).as_dict()
 
 
@@ -129,7 +140,7 @@ async def lint_frame(frame: Frame, _: AdminDep,
 
 @router.post("/keys", status_code=201, summary="Create a client key; the secret is returned once")
 async def create_key(body: KeyIn, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
-    check_slug(body.frame)
+    check_slug(body.frame, "frame")
     key, secret = await services.store.create_key(body.frame, body.name, body.refusal_style)
     services.directory.invalidate()
     return {**key.as_dict(), "secret": secret}
@@ -139,6 +150,8 @@ async def create_key(body: KeyIn, _: AdminDep, services: ServicesDep) -> dict[st
 async def list_keys(_: AdminDep, store: StoreDep,
                     frame: Annotated[str | None, Query(description="Only this frame's keys.")] = None
                     ) -> dict[str, Any]:
+    if frame:
+        check_slug(frame, "frame")
     return {"object": "list", "data": [k.as_dict() for k in await store.list_keys(frame)]}
 
 
@@ -154,11 +167,13 @@ async def decisions(
     _: AdminDep, services: ServicesDep,
     frame: Annotated[str | None, Query(max_length=64)] = None,
     outcome: Annotated[Literal["forwarded", "refused", "failed"] | None, Query()] = None,
-    code: Annotated[str | None, Query(max_length=64)] = None,
+    code: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9_]+$")] = None,
     since: Annotated[dt.datetime | None, Query(description="ISO date-time; naive means UTC.")] = None,
-    before: Annotated[int | None, Query(ge=1, description="Page: records with a smaller id.")] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Page: records with a smaller id.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
+    if frame:
+        check_slug(frame, "frame")
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=dt.UTC)
     await services.decisions.flush()  # what this process saw is readable at once

@@ -1,0 +1,1 @@
+"""The web console's building blocks: sessions and CSRF, strings in French and English, forms, diffs, pages."""

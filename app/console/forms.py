@@ -1,0 +1,143 @@
+"""The frame editor's form: form fields <-> frame, list operations without script, field errors, slugs. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.frame import Finding, Frame
+from app.store import SLUG
+from app.text import fold
+
+TEXT_FIELDS = ("name", "offer", "audience", "need", "promise", "voice.tone")
+LIST_FIELDS = ("priorities", "refusals", "secondary_audiences", "alternatives", "proof",
+               "lexicon.preferred", "lexicon.banned")
+CHOICE_FIELDS = ("voice.address", "language", "review_by")
+FIELD_ORDER = ("name", "offer", "audience", "promise", "priorities", "refusals", "need", "secondary_audiences",
+               "alternatives", "proof", "voice.tone", "voice.address", "lexicon.preferred", "lexicon.banned",
+               "language", "review_by")  # the editor's order: what matters most first
+Values = dict[str, Any]  # field path -> str, or list of str for list fields
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LIST_OP = re.compile(r"^list:([a-z_.]+):(add|remove|up|down)(?::(\d{1,3}))?\Z")
+
+
+def values_from_frame(frame: Frame) -> Values:
+    """The form's values for a frame."""
+    dumped = frame.model_dump(mode="json")
+    values: Values = {}
+    for path in (*TEXT_FIELDS, *LIST_FIELDS, *CHOICE_FIELDS):
+        value: Any = dumped
+        for part in path.split("."):
+            value = value[part]
+        values[path] = list(value) if path in LIST_FIELDS else ("" if value is None else str(value))
+    return values
+
+
+def values_from_form(form: Mapping[str, Any], getlist: Any) -> Values:
+    """The form's values as posted (list items in page order, empty ones kept so the page shows them again)."""
+    values: Values = {}
+    for path in (*TEXT_FIELDS, *CHOICE_FIELDS):
+        values[path] = _text(form.get(path))
+    for path in LIST_FIELDS:
+        values[path] = [_text(v) for v in getlist(path)]
+    return values
+
+
+def _text(value: Any) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else ""
+
+
+def merged(base: Values, changes: Values, fields: Iterable[str]) -> Values:
+    """``base`` with ``fields`` taken from ``changes`` (the guided path posts a few fields at a time)."""
+    out = dict(base)
+    for path in fields:
+        out[path] = changes[path]
+    return out
+
+
+def frame_from_values(values: Values) -> tuple[Frame | None, dict[str, str]]:
+    """The frame, or None and the form's errors (field path -> string key of the message)."""
+    problems: dict[str, str] = {}
+    data: dict[str, Any] = {"voice": {}, "lexicon": {}}
+    for path in (*TEXT_FIELDS, *LIST_FIELDS, *CHOICE_FIELDS):
+        value = values.get(path, [] if path in LIST_FIELDS else "")
+        if path in LIST_FIELDS:
+            value = [v for v in value if v.strip()]
+        if any(_CONTROL.search(v) for v in (value if isinstance(value, list) else [value])):
+            problems[path] = "form_control_chars"
+        if path == "review_by" and not value.strip():
+            value = None
+        if path == "voice.address" and not value:
+            value = "none"
+        if path == "language" and not value:
+            value = "fr"
+        head, _, tail = path.partition(".")
+        if tail:
+            data[head][tail] = value
+        else:
+            data[path] = value
+    if problems:
+        return None, problems
+    try:
+        return Frame.model_validate(data), {}
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = [str(p) for p in error["loc"]]
+            path = ".".join(p for p in loc if not p.isdigit())
+            problems.setdefault(path if path in values else loc[0], _problem(str(error["type"])))
+        return None, problems
+
+
+def _problem(kind: str) -> str:
+    if kind in ("string_too_long", "too_long"):
+        return "form_too_long"
+    if kind.startswith("date"):
+        return "form_bad_date"
+    return "form_invalid"
+
+
+def apply_list_op(values: Values, op: str) -> Values:
+    """Add, remove or move a list item, as the buttons do without script: "list:priorities:up:2"."""
+    found = _LIST_OP.fullmatch(op)
+    if not found or found.group(1) not in LIST_FIELDS:
+        return values
+    path, action, index = found.group(1), found.group(2), int(found.group(3) or 0)
+    items = list(values[path])
+    if action == "add":
+        items.append("")
+    elif index < len(items):
+        if action == "remove":
+            del items[index]
+        elif action == "up" and index > 0:
+            items[index - 1], items[index] = items[index], items[index - 1]
+        elif action == "down" and index + 1 < len(items):
+            items[index + 1], items[index] = items[index], items[index + 1]
+    return {**values, path: items}
+
+
+def findings_by_field(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    """Findings keyed by the field path they are about ("offer", "priorities[1]", "voice.tone")."""
+    out: dict[str, list[Finding]] = {}
+    for finding in findings:
+        out.setdefault(finding.field, []).append(finding)
+    return out
+
+
+def dom_id(path: str) -> str:
+    """An HTML id for a field path: "priorities[1]" -> "field-priorities-1"."""
+    return "field-" + re.sub(r"[^a-z0-9]+", "-", path).strip("-")
+
+
+def slugify(name: str, taken: Iterable[str] = ()) -> str:
+    """A free slug made from a name: "Atelier Rustine" -> "atelier-rustine" ("-2", "-3" ... when taken)."""
+    base = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:56].strip("-") or "cadre"
+    used = set(taken)
+    slug, n = base, 1
+    while slug in used:
+        n += 1
+        slug = f"{base}-{n}"
+    assert SLUG.fullmatch(slug)
+    return slug

@@ -1,0 +1,145 @@
+"""What the console pages show, computed from the store's values: a frame's state in words, the editor's
+findings and prompt, the guided path's steps, the key snippets. Pure but for rendering the prompt template."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+import jinja2
+
+from app.console import strings
+from app.console.forms import FIELD_ORDER, Values, findings_by_field, values_from_frame
+from app.frame import Finding, Frame, errors, lint
+from app.prompting import render_frame
+from app.store import FrameState
+
+
+@dataclass(frozen=True)
+class StatusPart:
+    """One part of a frame's state in words; ``kind`` picks its colour (ok, none, unclear, draft, ready)."""
+
+    kind: str
+    text: str
+
+
+def frame_status(state: FrameState, lang: str, now: dt.datetime, today: dt.date | None = None) -> list[StatusPart]:
+    """ "aucun cadre publié", "publié v4, il y a 2 jours", "brouillon : 3 points à clarifier" ..."""
+    parts: list[StatusPart] = []
+    published = state.published
+    if published is None:
+        parts.append(StatusPart("none", strings.text("status_unpublished", lang)))
+    else:
+        problems = len(errors(lint(published.frame, today)))
+        ago = strings.ago(published.published_at, now, lang)
+        if problems:
+            parts.append(StatusPart("unclear", strings.count("status_published_unclear", problems, lang,
+                                                             version=published.version)))
+        else:
+            parts.append(StatusPart("ok", strings.text("status_published", lang, version=published.version,
+                                                       ago=ago)))
+    if state.draft_differs():
+        blocking = len(errors(lint(state.draft, today)))
+        if blocking:
+            parts.append(StatusPart("draft", strings.count("status_draft_blocked", blocking, lang)))
+        else:
+            parts.append(StatusPart("ready", strings.text("status_draft_ready", lang)))
+    return parts
+
+
+@dataclass
+class EditorView:
+    """The editor's panels for some form values: findings by field, what blocks publication, the prompt."""
+
+    values: Values
+    findings: dict[str, list[Finding]]
+    blocking: list[Finding]
+    warnings: list[Finding]
+    prompt: str
+    next_version: int
+    form_errors: dict[str, str] = field(default_factory=dict)
+
+
+def next_version(state: FrameState) -> int:
+    return state.published.version + 1 if state.published else 1
+
+
+def editor_view(state: FrameState, values: Values, frame: Frame | None, prompts: jinja2.Environment,
+                form_errors: dict[str, str] | None = None) -> EditorView:
+    """Findings and prompt of the frame the form holds (the stored draft while the form does not parse)."""
+    shown = frame if frame is not None else state.draft
+    findings = lint(shown)
+    number = next_version(state)
+    return EditorView(values, findings_by_field(findings), errors(findings),
+                      [f for f in findings if f.severity == "warning"],
+                      render_frame(prompts, shown, state.slug, number), number, form_errors or {})
+
+
+def conflict_rows(theirs: Frame, mine: Values) -> list[tuple[str, object, object]]:
+    """(field, their value, this person's value) for every field where the two differ."""
+    stored = values_from_frame(theirs)
+    typed = {p: [i for i in v if i.strip()] if isinstance(v, list) else v.strip() for p, v in mine.items()}
+    return [(p, stored[p], typed.get(p, "")) for p in FIELD_ORDER if stored[p] != typed.get(p, stored[p])]
+
+
+# ------------------------------------------------------------------------------------- guided path
+@dataclass(frozen=True)
+class Step:
+    """One question of the guided path: the fields it fills, and codes found elsewhere that it causes."""
+
+    name: str
+    fields: tuple[str, ...]
+    codes: tuple[str, ...] = ()
+    items: int = 0  # list steps show this many inputs at least
+
+    def concerns(self, finding: Finding) -> bool:
+        return finding.field.split("[")[0] in self.fields or finding.code in self.codes
+
+
+STEPS = (
+    Step("offer", ("offer",)),
+    Step("audience", ("audience",)),
+    Step("promise", ("promise",)),
+    Step("priorities", ("priorities",), items=3),
+    Step("refusals", ("refusals",), ("priority_contradicts_refusal",), items=3),
+)
+STEP_NAMES = ("name", *(s.name for s in STEPS))  # "name" creates the frame; the others fill it
+
+
+def find_step(name: str) -> Step | None:
+    return next((s for s in STEPS if s.name == name), None)
+
+
+def step_after(name: str) -> str | None:
+    index = STEP_NAMES.index(name)
+    return STEP_NAMES[index + 1] if index + 1 < len(STEP_NAMES) else None
+
+
+# ----------------------------------------------------------------------------------------------- keys
+def snippets(public_url: str, secret: str | None, lang: str) -> dict[str, str]:
+    """How to call Cadre with a key: the official OpenAI Python client, and curl."""
+    base = public_url.rstrip("/") + "/v1"
+    question = strings.text("snippet_question", lang)
+    key_python = json.dumps(secret) if secret else 'os.environ["CADRE_API_KEY"]'
+    key_shell = secret if secret else "$CADRE_API_KEY"
+    python = "\n".join([
+        *([] if secret else ["import os", ""]),
+        "from openai import OpenAI",
+        "",
+        f"client = OpenAI(base_url={json.dumps(base)}, api_key={key_python})",
+        "answer = client.chat.completions.create(",
+        f'    model="cadre-preview",  # {strings.text("snippet_model_comment", lang)}',
+        f'    messages=[{{"role": "user", "content": {json.dumps(question, ensure_ascii=False)}}}],',
+        ")",
+        "print(answer.choices[0].message.content)",
+    ])
+    body = json.dumps({"model": "cadre-preview", "messages": [{"role": "user", "content": question}]},
+                      ensure_ascii=False).replace("'", "'\\''")
+    curl = "\n".join([
+        f"curl {base}/chat/completions \\",
+        f'  -H "Authorization: Bearer {key_shell}" \\',
+        '  -H "Content-Type: application/json" \\',
+        f"  -d '{body}'",
+    ])
+    return {"python": python, "curl": curl}

@@ -1,0 +1,104 @@
+"""Validate the révélateur evaluation set and print its counts (Markdown tables).
+
+    python frames/eval/stats.py
+
+Checks: every line of dev.jsonl and test.jsonl parses and has exactly the keys frame, text, label, item,
+note; every frame slug is one of frames/eval/frames/*.yaml; a request is in the frame's language family
+(not checked automatically: reviewed by hand); label is "fits" or "off_frame"; an off_frame item is exactly
+one of that frame's refusals or lexicon.banned entries, and a fits item is null; no request text appears
+twice. Exits 1 on the first problem found. Reads nothing but this folder.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+KEYS = {"frame", "text", "label", "item", "note"}
+SPLITS = ("dev", "test")
+
+
+def load_frames() -> dict[str, dict]:
+    frames = {}
+    for path in sorted((HERE / "frames").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        frames[data["slug"]] = data
+    return frames
+
+
+def load_split(name: str, frames: dict[str, dict]) -> list[dict]:
+    rows = []
+    for n, line in enumerate((HERE / f"{name}.jsonl").read_text(encoding="utf-8").splitlines(), 1):
+        where = f"{name}.jsonl:{n}"
+        row = json.loads(line)
+        assert set(row) == KEYS, f"{where}: keys {sorted(row)}"
+        assert row["frame"] in frames, f"{where}: unknown frame {row['frame']!r}"
+        assert isinstance(row["text"], str) and row["text"].strip(), f"{where}: empty text"
+        assert row["label"] in ("fits", "off_frame"), f"{where}: label {row['label']!r}"
+        frame = frames[row["frame"]]
+        allowed = list(frame.get("refusals", [])) + list(frame.get("lexicon", {}).get("banned", []))
+        if row["label"] == "off_frame":
+            assert row["item"] in allowed, f"{where}: item {row['item']!r} is not a refusal or banned term of {row['frame']}"
+        else:
+            assert row["item"] is None, f"{where}: a fits request has item {row['item']!r}"
+        rows.append(row)
+    return rows
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "-"
+
+
+def main() -> int:
+    frames = load_frames()
+    splits = {name: load_split(name, frames) for name in SPLITS}
+    texts = Counter(r["text"] for rows in splits.values() for r in rows)
+    dup = [t for t, c in texts.items() if c > 1]
+    assert not dup, f"duplicated requests: {dup}"
+    every = [r for rows in splits.values() for r in rows]
+
+    print("| Frame | Lang | dev fits | dev off | test fits | test off | total | off_frame |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for slug, frame in frames.items():
+        c = {(s, lab): sum(1 for r in splits[s] if r["frame"] == slug and r["label"] == lab)
+             for s in SPLITS for lab in ("fits", "off_frame")}
+        total = sum(c.values())
+        off = c["dev", "off_frame"] + c["test", "off_frame"]
+        print(f"| {slug} | {frame['language']} | {c['dev', 'fits']} | {c['dev', 'off_frame']} | "
+              f"{c['test', 'fits']} | {c['test', 'off_frame']} | {total} | {pct(off, total)} |")
+
+    print()
+    print("| Split | Lang | requests | fits | off_frame | off_frame share |")
+    print("|---|---|---:|---:|---:|---:|")
+    for s in (*SPLITS, "all"):
+        rows = every if s == "all" else splits[s]
+        for lang in ("fr", "en", "all"):
+            sel = [r for r in rows if lang == "all" or frames[r["frame"]]["language"] == lang]
+            off = sum(r["label"] == "off_frame" for r in sel)
+            print(f"| {s} | {lang} | {len(sel)} | {len(sel) - off} | {off} | {pct(off, len(sel))} |")
+
+    print()
+    kinds = Counter()
+    for r in every:
+        if r["label"] == "off_frame":
+            banned = r["item"] in frames[r["frame"]].get("lexicon", {}).get("banned", [])
+            kinds["banned term" if banned else "refusal"] += 1
+    print(f"off_frame by kind of item: {kinds['refusal']} refusal, {kinds['banned term']} banned term")
+    hit = Counter((r["frame"], r["item"]) for r in every if r["label"] == "off_frame")
+    unhit = [(slug, i) for slug, f in frames.items()
+             for i in list(f.get("refusals", [])) + list(f.get("lexicon", {}).get("banned", [])) if (slug, i) not in hit]
+    print(f"items never hit: {unhit or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except (AssertionError, json.JSONDecodeError) as problem:
+        print(f"invalid: {problem}", file=sys.stderr)
+        sys.exit(1)

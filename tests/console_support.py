@@ -1,0 +1,112 @@
+"""Console test helpers: Debian's Chromium through Playwright, signing in (browser and plain HTTP), screenshots.
+
+Screenshots go to tests/screenshots/ (gitignored). With CADRE_DOC_SCREENSHOTS=1 the three README ones are
+also written to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import ADMIN_TOKEN, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = ROOT / "tests" / "screenshots"
+DOC_SHOTS = ROOT / "docs" / "screenshots"
+WAIT_MS = 8_000  # every Playwright wait is bounded by this
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def chromium() -> Iterator[Any]:
+    """A headless Chromium for a test module (use as ``browser = pytest.fixture(scope="module")(chromium)``)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                                             timeout=30_000)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_page(browser: Any, viewport: dict[str, int] | None = None, **options: Any) -> Any:
+    """A page in a fresh context (its own cookies: another person, or another device)."""
+    options.setdefault("locale", "fr-FR")  # the browser's language picks the console's: French, as most owners
+    context = browser.new_context(viewport=viewport or DESKTOP, **options)
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(WAIT_MS)
+    return context.new_page()
+
+
+def sign_in(page: Any, base: str, who: str = "Claire", target: str = "/admin") -> None:
+    """Sign in through the form (the first console page redirects there)."""
+    page.goto(base + target)
+    page.locator("#token").fill(ADMIN_TOKEN)
+    page.locator("#who").fill(who)
+    page.locator("form[action='/admin/sign-in'] button[type=submit]").click()
+    page.wait_for_url(re.compile(re.escape(base + target) + r"(\?.*)?$"))
+
+
+def shot(page: Any, name: str, doc: str | None = None, full_page: bool = True) -> Path:
+    """Save a screenshot of the page (and, when asked, the README's copy)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    if doc and os.environ.get("CADRE_DOC_SCREENSHOTS") == "1":
+        DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOC_SHOTS / f"{doc}.png"), full_page=full_page)
+    return path
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+class ConsoleClient:
+    """A plain-HTTP console user: cookies kept, redirects not followed (so tests see them)."""
+
+    def __init__(self, base: str, **headers: str) -> None:
+        self.http = httpx.Client(base_url=base, follow_redirects=False, timeout=10, headers=headers)
+
+    def __enter__(self) -> ConsoleClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.http.close()
+
+    def sign_in(self, who: str = "Claire") -> httpx.Response:
+        page = self.http.get("/admin/sign-in")
+        response = self.http.post("/admin/sign-in", data={"csrf": csrf_of(page.text), "token": ADMIN_TOKEN,
+                                                          "who": who, "next": "/admin"})
+        assert response.status_code == 303, response.text
+        return response
+
+    def csrf(self, path: str = "/admin") -> str:
+        return csrf_of(self.http.get(path).text)
+
+    def get(self, path: str, **options: Any) -> httpx.Response:
+        return self.http.get(path, **options)
+
+    def post(self, path: str, data: dict[str, Any], csrf: bool = True) -> httpx.Response:
+        """Post a form, with this session's CSRF token unless told otherwise."""
+        fields = dict(data)
+        if csrf:
+            fields["csrf"] = self.csrf()
+        return self.http.post(path, data=fields)

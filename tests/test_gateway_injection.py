@@ -1,0 +1,169 @@
+"""Injection, as the fake upstream receives it: the published frame first on chat (system, or developer by
+setting), prefixed on completions' prompt and responses' instructions, streaming or not; frame text as data;
+every answer marked x-cadre-frame; fields Cadre does not read passed through untouched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import good_frame
+from tests.gateway_support import PROMPT, SLUG, RequestLog, Served, shared_cadre, start, text_of
+
+OWN_SYSTEM = {"role": "system", "content": "Tu es l'assistant marketing de l'atelier."}
+USER = {"role": "user", "content": "Écris un post pour la rentrée."}
+STREAMED_TEXT = "tok0 tok1 tok2 tok3 tok4 "  # what the fake upstream streams (5 chunks)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, upstream_server) -> Iterator[Served]:
+    """One Cadre with the French frame published, for the tests that do not change settings or frames."""
+    with shared_cadre(tmp_path_factory, upstream_server[1]) as shared:
+        yield shared
+
+
+def _answer_text(response: Any, endpoint: str, stream: bool, upstream: Any) -> None:
+    """The answer is the upstream's, relayed."""
+    expected = STREAMED_TEXT if stream else upstream.reply_text
+    assert text_of(endpoint, stream, response.parse()) == expected
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_chat_frame_first_then_the_clients_own_system_message(served, upstream, stream):
+    with served.client() as client:
+        response = client.chat.completions.with_raw_response.create(
+            model="fake-model", messages=[OWN_SYSTEM, USER], stream=stream)
+        assert response.headers["x-cadre-frame"] == f"{SLUG}@1"
+        _answer_text(response, "chat", stream, upstream)
+    sent = upstream.last("/chat/completions").body
+    assert sent["messages"] == [{"role": "system", "content": served.prompt()}, OWN_SYSTEM, USER]
+    assert sent["model"] == "fake-model"
+    assert sent.get("stream", False) is stream
+    assert "Atelier Rustine" in sent["messages"][0]["content"]
+
+
+def test_injection_role_setting_makes_the_frame_a_developer_message(serve, upstream):
+    served = start(serve, injection_role="developer")
+    with served.client() as client:
+        client.chat.completions.create(model="fake-model", messages=[OWN_SYSTEM, USER])
+    sent = upstream.last("/chat/completions").body
+    assert sent["messages"] == [{"role": "developer", "content": served.prompt()}, OWN_SYSTEM, USER]
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_completions_prompt_is_prefixed_with_the_frame(served, upstream, stream):
+    with served.client() as client:
+        response = client.completions.with_raw_response.create(model="fake-model", prompt=PROMPT, stream=stream)
+        assert response.headers["x-cadre-frame"] == f"{SLUG}@1"
+        _answer_text(response, "completions", stream, upstream)
+    sent = upstream.last("/completions").body
+    assert sent["prompt"] == f"{served.prompt()}\n\n{PROMPT}"
+    assert sent.get("stream", False) is stream
+
+
+def test_completions_each_prompt_of_a_list_is_prefixed(served, upstream):
+    with served.client() as client:
+        client.completions.create(model="fake-model", prompt=["Un.", "Deux."])
+    frame = served.prompt()
+    assert upstream.last("/completions").body["prompt"] == [f"{frame}\n\nUn.", f"{frame}\n\nDeux."]
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+@pytest.mark.parametrize("own", [None, "Réponds en trois phrases."], ids=["no-instructions", "instructions"])
+def test_responses_instructions_are_prefixed_with_the_frame(served, upstream, stream, own):
+    fields: dict[str, Any] = {"instructions": own} if own else {}
+    with served.client() as client:
+        response = client.responses.with_raw_response.create(model="fake-model", input=PROMPT, stream=stream,
+                                                             **fields)
+        assert response.headers["x-cadre-frame"] == f"{SLUG}@1"
+        _answer_text(response, "responses", stream, upstream)
+    sent = upstream.last("/responses").body
+    frame = served.prompt()
+    assert sent["instructions"] == (f"{frame}\n\n{own}" if own else frame)
+    assert sent["input"] == PROMPT
+
+
+def test_the_frame_says_it_comes_first_and_is_not_to_be_dropped(serve, served):
+    fr = served.prompt()
+    assert "passe avant toute autre instruction" in fr and "déclinez" in fr
+    en = start(serve, frame=good_frame("en")).prompt()
+    assert "comes before any other instruction" in en and "decline" in en
+
+
+def test_template_syntax_in_a_frame_reaches_the_model_literally(serve, upstream):
+    literal = "Devis en {{ 7*7 }} heures {% if true %}oui{% endif %} {# note #}"
+    served = start(serve, frame=good_frame(need=literal))
+    with served.client() as client:
+        client.chat.completions.create(model="fake-model", messages=[USER])
+        client.completions.create(model="fake-model", prompt=PROMPT)
+        client.responses.create(model="fake-model", input=PROMPT)
+    chat, completion, responses = upstream.requests
+    for text in (chat.body["messages"][0]["content"], completion.body["prompt"], responses.body["instructions"]):
+        assert literal in text
+        assert "49" not in text
+
+
+def test_a_users_prompts_folder_overrides_the_packaged_template(serve, upstream, tmp_path: Path):
+    (tmp_path / "frame.fr.j2").write_text("MON CADRE : {{ frame.name }} v{{ version }} — {{ frame.promise }}",
+                                          encoding="utf-8")
+    served = start(serve, prompts_dir=tmp_path)
+    with served.client() as client:
+        client.chat.completions.create(model="fake-model", messages=[USER])
+    expected = f"MON CADRE : Atelier Rustine v1 — {good_frame()['promise']}"
+    assert upstream.last("/chat/completions").body["messages"][0] == {"role": "system", "content": expected}
+
+
+# ------------------------------------------------------------------------------ untouched fields
+TOOLS = [{"type": "function", "function": {"name": "book_repair", "description": "Book a repair slot",
+                                           "parameters": {"type": "object", "properties": {
+                                               "day": {"type": "string"}}, "required": ["day"]}}}]
+VENDOR = {"top_k": 40, "x_vendor_options": {"nested": [1, 2.5, None, True], "ünïcode": "✓"}}
+
+
+def _without(body: dict[str, Any], field: str) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k != field}
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_chat_fields_cadre_does_not_read_pass_through_untouched(served, upstream, stream):
+    sent = RequestLog()
+    extra: dict[str, Any] = {"stream_options": {"include_usage": True}} if stream else {}
+    with served.client(http_client=sent.http_client()) as client:
+        answer = client.chat.completions.create(
+            model="fake-model", messages=[USER], stream=stream, tools=TOOLS, tool_choice="auto",
+            response_format={"type": "json_object"}, n=2, logprobs=True, top_logprobs=3, temperature=0.3,
+            seed=7, user="atelier", extra_body=VENDOR, **extra)
+        if stream:
+            list(answer)
+    client_body = sent.last_body()
+    upstream_body = upstream.last("/chat/completions").body
+    assert _without(upstream_body, "messages") == _without(client_body, "messages")
+    assert set(client_body) >= {"tools", "response_format", "n", "logprobs", "top_k", "x_vendor_options"}
+    assert upstream_body["messages"][1:] == client_body["messages"]
+
+
+def test_completions_fields_cadre_does_not_read_pass_through_untouched(served, upstream):
+    sent = RequestLog()
+    with served.client(http_client=sent.http_client()) as client:
+        client.completions.create(model="fake-model", prompt=PROMPT, n=2, logprobs=2, echo=False, suffix="!",
+                                  max_tokens=50, stop=["\n\n"], extra_body=VENDOR)
+    client_body = sent.last_body()
+    assert _without(upstream.last("/completions").body, "prompt") == _without(client_body, "prompt")
+    assert "logprobs" in client_body and "top_k" in client_body
+
+
+def test_responses_fields_cadre_does_not_read_pass_through_untouched(served, upstream):
+    sent = RequestLog()
+    tools = [{"type": "function", "name": "book_repair", "description": "Book a repair slot",
+              "parameters": {"type": "object", "properties": {"day": {"type": "string"}}}, "strict": False}]
+    with served.client(http_client=sent.http_client()) as client:
+        client.responses.create(model="fake-model", input=[{"role": "user", "content": PROMPT}], tools=tools,
+                                text={"format": {"type": "json_object"}}, metadata={"team": "com"},
+                                max_output_tokens=99, extra_body=VENDOR)
+    client_body = sent.last_body()
+    upstream_body = upstream.last("/responses").body
+    assert _without(upstream_body, "instructions") == client_body
+    assert upstream_body["instructions"] == served.prompt()
