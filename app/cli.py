@@ -18,6 +18,7 @@ from app import db, migrations
 from app.config import Settings
 from app.errors import CadreError
 from app.frame import Finding, Frame, lint
+from app.logs import log_config
 from app.store import Store
 
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
@@ -30,7 +31,9 @@ async def open_store(settings: Settings, migrate_sqlite: bool = True) -> Store:
         await migrations.migrate(engine)
     elif waiting := await migrations.pending(engine):
         await engine.dispose()
-        raise SystemExit(f"cadre: database schema is behind ({', '.join(waiting)}): run `cadre migrate` first")
+        steps = ", ".join(waiting)
+        raise SystemExit(f"cadre: schéma de base en retard ({steps}) : lancez d'abord `cadre migrate`. / "
+                         f"database schema is behind ({steps}): run `cadre migrate` first")
     return Store(engine)
 
 
@@ -65,7 +68,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, workers=args.workers or settings.workers,
                 loop="uvloop", http="httptools", log_level=settings.log_level,
-                access_log=args.access_log, proxy_headers=True, timeout_graceful_shutdown=30)
+                log_config=log_config(settings.log_level), access_log=args.access_log, proxy_headers=True,
+                timeout_graceful_shutdown=30)
     return 0
 
 

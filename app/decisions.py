@@ -26,6 +26,9 @@ class DecisionLog:
         self.buffer: deque[Decision] = deque(maxlen=capacity)
         self.dropped = 0
         self.written = 0
+        # One writer at a time: a flush asked for by a reader waits for the background batch in flight,
+        # so whatever was answered before the read is in the database when the read runs.
+        self._flushing = asyncio.Lock()
 
     def add(self, decision: Decision) -> None:
         if len(self.buffer) == self.buffer.maxlen:
@@ -34,14 +37,15 @@ class DecisionLog:
 
     async def flush(self) -> None:
         """Write everything buffered now; on failure, the batch goes back to the front of the queue."""
-        while self.buffer:
-            batch = [self.buffer.popleft() for _ in range(min(BATCH, len(self.buffer)))]
-            try:
-                await self.store.record_decisions(batch)
-            except (SQLAlchemyError, OSError):
-                self.buffer.extendleft(reversed(batch))
-                raise
-            self.written += len(batch)
+        async with self._flushing:
+            while self.buffer:
+                batch = [self.buffer.popleft() for _ in range(min(BATCH, len(self.buffer)))]
+                try:
+                    await self.store.record_decisions(batch)
+                except (SQLAlchemyError, OSError):
+                    self.buffer.extendleft(reversed(batch))
+                    raise
+                self.written += len(batch)
 
     async def run(self) -> None:
         """Flush every ``interval`` seconds forever (a lifespan task)."""

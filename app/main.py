@@ -41,7 +41,9 @@ async def start_services(settings: Settings) -> Services:
         waiting = await migrations.pending(engine)
         if waiting:
             await engine.dispose()
-            raise RuntimeError(f"database schema is behind ({', '.join(waiting)}): run `cadre migrate` first")
+            steps = ", ".join(waiting)
+            raise RuntimeError(f"schéma de base en retard ({steps}) : lancez d'abord `cadre migrate`. / "
+                               f"database schema is behind ({steps}): run `cadre migrate` first")
     store = Store(engine)
     prompts = prompt_environment(settings.prompts_dir)
     hashes = await admin_hashes(settings, store)
@@ -99,8 +101,9 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     first: dict[str, Any] = exc.errors()[0] if exc.errors() else {}
     loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
-    param = ".".join(loc) or None
     kind = str(first.get("type", "invalid"))
+    # A JSON syntax error's location is a character offset, not a parameter.
+    param = None if kind == "json_invalid" else (".".join(loc) or None)
     detail = str(first.get("msg", "invalid value"))
     code = "invalid_json" if kind == "json_invalid" else ("unknown_field" if kind == "extra_forbidden" else kind)
     where = f" ({param})" if param else ""

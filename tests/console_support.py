@@ -53,6 +53,20 @@ def new_page(browser: Any, viewport: dict[str, int] | None = None, **options: An
     return context.new_page()
 
 
+def watch_errors(page: Any) -> list[str]:
+    """Script errors and console errors (a Content-Security-Policy violation is one) seen by this page; not the
+    notes Chromium logs for pages answered with 4xx on purpose (a refused publication is a 422)."""
+    seen: list[str] = []
+
+    def console(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            seen.append(f"console: {message.text}")
+
+    page.on("pageerror", lambda error: seen.append(f"pageerror: {error}"))
+    page.on("console", console)
+    return seen
+
+
 def sign_in(page: Any, base: str, who: str = "Claire", target: str = "/admin") -> None:
     """Sign in through the form (the first console page redirects there)."""
     page.goto(base + target)

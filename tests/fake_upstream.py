@@ -144,12 +144,13 @@ class FakeUpstream:
             watcher.cancel()
 
     async def _send_event(self, send: Any, event: bytes) -> None:
-        cut = event.find(b'"usage"') + 4 if self.split_usage else 3
-        if cut == 3:
+        usage_at = event.find(b'"usage"') if self.split_usage else -1
+        if usage_at == -1:
             await send({"type": "http.response.body", "body": event, "more_body": True})
             return
+        cut = usage_at + 4  # inside the word: '..."us' then 'age": {...}'
         await send({"type": "http.response.body", "body": event[:cut], "more_body": True})
-        await asyncio.sleep(0.05)  # let the first half be read on its own
+        await asyncio.sleep(0.05)  # let the first part be read on its own
         await send({"type": "http.response.body", "body": event[cut:], "more_body": True})
 
 

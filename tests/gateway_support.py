@@ -25,11 +25,7 @@ from tests.conftest import ADMIN, ADMIN_TOKEN, ServerThread, free_port, good_fra
 TIMEOUT = 10.0  # every client call of these tests is bounded by this
 UPSTREAM_KEY = "sk-upstream-SECRET-never-leak"  # set by conftest's make_settings
 SLUG = "rustine"
-# GET /api/decisions flushes the buffer before reading, but DecisionLog.flush returns at once while the background
-# flush has a batch in flight (its records are neither in the buffer nor written yet): about 2% of reads made right
-# after a request missed it. Until flush waits for the flush in flight, these servers leave the writing to the
-# endpoint's own flush, so that every read sees every request made before it.
-SETTINGS = {"decision_flush_interval": 3600.0}
+SETTINGS: dict[str, Any] = {}  # extra settings of every server these helpers start
 
 
 @dataclass

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ADMIN, good_frame, put_frame
-from tests.console_support import PHONE, chromium, new_page, shot, sign_in
+from tests.console_support import PHONE, chromium, new_page, shot, sign_in, watch_errors
 
 browser = pytest.fixture(scope="module")(chromium)
 
@@ -33,6 +33,7 @@ def test_two_people_save_at_once_and_nothing_is_lost(browser, serve):
     old_promise = good_frame()["promise"]
     claire = new_page(browser)
     marc = new_page(browser)  # another person: another browser, another session
+    errors = (watch_errors(claire), watch_errors(marc))
     sign_in(claire, base, who="Claire", target=f"/admin/frames/{SLUG}")
     sign_in(marc, base, who="Marc", target=f"/admin/frames/{SLUG}")
 
@@ -65,6 +66,7 @@ def test_two_people_save_at_once_and_nothing_is_lost(browser, serve):
     claire.get_by_role("button", name="Valider et publier").click()
     expect(claire.locator(".notice-conflict h2")).to_have_text("Marc a enregistré une autre version à l'instant")
     assert stored_draft(base)["need"] == good_frame()["need"]
+    assert errors == ([], [])
     for page in (claire, marc):
         page.context.close()
 
@@ -125,4 +127,11 @@ def test_keyboard_only_sign_in_with_visible_focus_in_the_browsers_language(brows
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     shot(page, "editing-04-english-keyboard")
+
+    # The browser enforces the policy: an inline script that got into the page would not run.
+    errors = watch_errors(page)
+    page.evaluate("""() => { const s = document.createElement("script");
+                             s.textContent = "window.injected = true"; document.body.append(s); }""")
+    assert page.evaluate("window.injected === undefined")
+    assert any("Content Security Policy" in e for e in errors), errors
     page.context.close()

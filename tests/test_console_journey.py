@@ -10,7 +10,7 @@ import openai
 import pytest
 from playwright.sync_api import expect
 
-from tests.console_support import DESKTOP, chromium, new_page, shot, sign_in
+from tests.console_support import DESKTOP, chromium, new_page, shot, sign_in, watch_errors
 from tests.fake_upstream import FakeUpstream
 
 browser = pytest.fixture(scope="module")(chromium)
@@ -38,6 +38,7 @@ def system_text(upstream: FakeUpstream) -> str:
 def test_owner_journey_from_first_frame_to_revoked_key(browser, serve, upstream):
     base = serve()
     page = new_page(browser, permissions=["clipboard-read", "clipboard-write"])
+    errors = watch_errors(page)
 
     # Sign in: the console sends anyone without a session to the sign-in page first.
     page.goto(base + "/admin")
@@ -186,4 +187,5 @@ def test_owner_journey_from_first_frame_to_revoked_key(browser, serve, upstream)
     expect(page.get_by_role("heading", name="Your frames")).to_be_visible()
     expect(page.locator(".frame-card .status")).to_contain_text("published v3, just now")
     shot(page, "journey-08-english")
+    assert errors == []  # no script error, no Content-Security-Policy violation
     page.context.close()

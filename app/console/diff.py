@@ -53,14 +53,18 @@ def words_diff(before: str, after: str) -> tuple[Segment, ...]:
     a, b = _TOKENS.findall(before), _TOKENS.findall(after)  # words with their following blanks
     matcher = difflib.SequenceMatcher(None, [t.strip() for t in a], [t.strip() for t in b], autojunk=False)
     if matcher.ratio() < REWRITE:
-        return tuple(Segment(kind, text) for kind, text in (("removed", before), ("added", after)) if text)
+        rewrite = (Segment("removed", before), Segment("added", after))
+        return tuple(s for s in rewrite if s.text)
     out: list[Segment] = []
 
     def add(kind: Literal["same", "added", "removed"], tokens: list[str]) -> None:
         text = "".join(tokens)
         if out and not out[-1].text[-1:].isspace() and not text[:1].isspace():
             text = " " + text  # the words before it lost their blank to the other version
-        out.append(Segment(kind, text))
+        words = text.rstrip()
+        out.append(Segment(kind, words if kind != "same" else text))
+        if kind != "same" and words != text:  # strike or underline the words, not the blank after them
+            out.append(Segment("same", text[len(words):]))
 
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
@@ -83,7 +87,7 @@ def items_diff(before: list[str], after: list[str]) -> tuple[ItemChange, ...]:
             i = old_rank[text]
             out.append(ItemChange("same" if i == j else "moved", text, i + 1, j + 1))
             continue
-        if j in gone and difflib.SequenceMatcher(None, before[j], text).ratio() >= SIMILAR:
+        if j in gone and difflib.SequenceMatcher(None, before[j].split(), text.split()).ratio() >= SIMILAR:
             gone.remove(j)
             out.append(ItemChange("changed", text, j + 1, j + 1, words_diff(before[j], text)))
             continue

@@ -65,7 +65,7 @@ class Sessions:
 
     def __init__(self, key: bytes, lifetime_seconds: float) -> None:
         self.key = key
-        self.lifetime = lifetime_seconds
+        self.lifetime = max(1, round(lifetime_seconds))
         self.serializer = URLSafeTimedSerializer(key, salt="cadre-console-session")
 
     def issue(self, who: str) -> tuple[Session, str]:

@@ -245,6 +245,7 @@ S: dict[str, dict[str, str]] = {
                    "en": "References, figures, reviews: the AI quotes them as written and invents none "
                          "(recommended)."},
     "hint_voice.tone": {"fr": "Comment vous parlez, en quelques mots.", "en": "How you speak, in a few words."},
+    "hint_voice.address": {"fr": "Comment l'IA s'adresse à vos lecteurs.", "en": "How the AI addresses your readers."},
     "hint_lexicon.preferred": {"fr": "Des mots à employer de préférence.", "en": "Words to use by preference."},
     "hint_lexicon.banned": {"fr": "Des mots que l'IA ne doit jamais employer.",
                             "en": "Words the AI must never use."},

@@ -93,10 +93,10 @@ async def sign_in(v: AnonymousPostDep) -> Response:
     throttle.succeeded(client)
     name = form.get("who")
     _, cookie = v.services.console.sessions.issue(name if isinstance(name, str) else "")
-    response = redirect(target)
-    response.set_cookie(SESSION_COOKIE, cookie, max_age=int(v.services.console.sessions.lifetime),
-                        path=COOKIE_PATH, httponly=True, samesite="strict", secure=v.secure())
-    return response
+    signed_in = redirect(target)
+    signed_in.set_cookie(SESSION_COOKIE, cookie, max_age=int(v.services.console.sessions.lifetime),
+                         path=COOKIE_PATH, httponly=True, samesite="strict", secure=v.secure())
+    return signed_in
 
 
 @router.post("/sign-out")
