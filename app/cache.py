@@ -51,6 +51,7 @@ class Directory:
         self._keys: dict[str, Key | None] = {}
         self._frames: dict[str, Published | None] = {}
         self.generation = -1
+        self.today = dt.date.today()  # refreshed by watch(): cheaper than asking on every request
 
     def invalidate(self) -> None:
         self._keys.clear()
@@ -71,7 +72,7 @@ class Directory:
     async def published(self, slug: str) -> Published | None:
         try:
             cached = self._frames[slug]
-            if cached is None or cached.linted_on == dt.date.today():
+            if cached is None or cached.linted_on == self.today:
                 return cached
         except KeyError:
             pass
@@ -90,6 +91,7 @@ class Directory:
 
     async def refresh(self) -> bool:
         """Drop the cache if the store's generation moved; True when it did."""
+        self.today = dt.date.today()
         generation = await self.store.generation()
         if generation != self.generation:
             self.generation = generation

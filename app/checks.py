@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Literal
 
 from app.concepts import VOCABULARIES, Concept, Vocabulary
@@ -30,6 +31,7 @@ Kind = Literal["refusal", "lexicon"]
 Slot = frozenset[str] | str | None  # the forms a word may take, a prefix, or any word
 Phrase = tuple[Slot, ...]
 Labels = frozenset[str]
+Entry = tuple[Phrase, Labels]
 
 SCOPE = 7  # words a negation reaches, within its clause
 BACK_SCOPE = 4  # words before "are not" that it denies
@@ -47,6 +49,7 @@ _COMBINING = re.compile("[\u0300-\u036f]")
 _JOINER = re.compile(r"(?<=[a-z0-9])'(?=[a-z0-9])")  # "l'offre", "don't": an apostrophe inside a word
 _TOKEN = re.compile(r"[a-z0-9]+|\n|[^\sa-z0-9]")
 _WORD = re.compile(r"[a-z0-9]+")
+_LONG = re.compile(r"[a-z0-9]{8,}")  # FUZZY_MIN letters or more
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _OPEN, _CLOSE, _TOGGLE = frozenset("«“"), frozenset("»”"), frozenset("\"'`")
 _STOPS = frozenset(".,;:!?()[]{}…|\n—•")
@@ -97,13 +100,13 @@ class _Rule:
 # ------------------------------------------------------------------------------------------ text basics
 
 
-def fold(text: str) -> str:
+def _fold(text: str) -> str:
     """Lower case, no accents, apostrophes inside words turned to spaces; same length for common text."""
     low = text.lower()
     if not low.isascii():
         low = low.replace("’", "'").replace("‘", "'").replace("œ", "oe").replace("æ", "ae")
         low = _COMBINING.sub("", unicodedata.normalize("NFKD", low))
-    return _JOINER.sub(" ", low)
+    return _JOINER.sub(" ", low) if "'" in low else low
 
 
 @dataclass
@@ -115,31 +118,31 @@ class _Request:
     quotes: list[list[int]]
 
 
-def _read(folded: str, breaks: frozenset[str]) -> _Request:
-    """Split a folded text into words, clauses (punctuation, "but", "et") and quotes."""
+_SPLITTER = re.compile("([" + re.escape("".join(sorted(_STOPS | _OPEN | _CLOSE | _TOGGLE))) + "])")
+
+
+def _read(folded: str) -> _Request:
+    """Split a folded text into words, clauses (between punctuation marks) and quotes."""
     words: list[str] = []
     clause: list[int] = []
     quotes: list[list[int]] = []
     cid, open_quote = 0, -1
-    for tok in _TOKEN.findall(folded):
-        if tok[0] in _ALNUM:
-            if tok in breaks:
-                cid += 1
-            words.append(tok)
-            clause.append(cid)
-        elif tok in _OPEN or (tok in _TOGGLE and open_quote < 0):
-            cid += 1
+    for k, part in enumerate(_SPLITTER.split(folded)):
+        if not k % 2:  # the text between two marks
+            found = _WORD.findall(part)
+            words += found
+            clause += [cid] * len(found)
+            continue
+        cid += 1
+        if part in _OPEN or (part in _TOGGLE and open_quote < 0):
             open_quote = len(quotes)
             quotes.append([len(words), len(words), 0])
-        elif tok in _CLOSE or tok in _TOGGLE:
+        elif part in _CLOSE or part in _TOGGLE:
             if open_quote >= 0:
                 quotes[open_quote][1] = len(words)
                 open_quote = -1
-            cid += 1
-        elif tok in _STOPS:
-            cid += 1
-            if tok == "?" and open_quote >= 0:
-                quotes[open_quote][2] = 1
+        elif part == "?" and open_quote >= 0:
+            quotes[open_quote][2] = 1
     if open_quote >= 0:
         quotes[open_quote][1] = len(words)
     return _Request(words, clause, quotes)
@@ -155,7 +158,7 @@ def _deletes(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16384)
-def forms(word: str, language: str, adjective: bool = False) -> frozenset[str]:
+def _forms(word: str, language: str, adjective: bool = False) -> frozenset[str]:
     """The inflected forms a folded ``word`` may take: plural, feminine, verb forms (and -er/-est for terms)."""
     if not word.isalpha():
         return frozenset({word, word + "s"})
@@ -213,12 +216,12 @@ def _phrases(text: str, language: str, adjective: bool = False, joined: bool = F
     variants = [text]
     if "-" in text:
         variants.append(text.replace("-", ""))
-    if joined and len(_WORD.findall(fold(text))) == 2:
-        variants.append("".join(_WORD.findall(fold(text))))
+    if joined and len(_WORD.findall(_fold(text))) == 2:
+        variants.append("".join(_WORD.findall(_fold(text))))
     out: list[Phrase] = []
     for variant in variants:
         slots: list[Slot] = []
-        for piece in fold(variant).split():
+        for piece in _fold(variant).split():
             if piece == "_":
                 slots.append(None)
             elif piece.startswith("="):
@@ -226,7 +229,7 @@ def _phrases(text: str, language: str, adjective: bool = False, joined: bool = F
             elif piece.endswith("*") and len(piece) > 4:
                 slots.append(piece[:-1])
             else:
-                slots += [forms(w, language, adjective) for w in _WORD.findall(piece)]
+                slots += [_forms(w, language, adjective) for w in _WORD.findall(piece)]
         if slots and slots[0] is not None:
             out.append(tuple(slots))
     return out
@@ -244,40 +247,80 @@ def _fits(slot: Slot, word: str) -> bool:
 
 
 class _Index:
-    """Phrases by their first word; ``scan`` finds the longest phrase at each position, left to right."""
+    """Phrases by their first two words; ``scan`` takes the longest phrase at each position, left to right."""
 
     def __init__(self, phrases: Mapping[Phrase, Labels]) -> None:
-        self.first: dict[str, list[tuple[Phrase, Labels]]] = {}
-        self.prefixes: dict[str, list[tuple[str, Phrase, Labels]]] = {}
+        self.single: dict[str, Labels] = {}  # one-word phrases, by form
+        self.pairs: dict[str, dict[str, list[Entry]]] = {}  # longer phrases, by first then second form
+        self.loose: dict[str, list[Entry]] = {}  # longer phrases whose second word is "_" or a prefix
+        self.prefixes: dict[str, list[tuple[str, Entry]]] = {}  # phrases that start with a prefix
         for phrase, labels in phrases.items():
             head = phrase[0]
             if isinstance(head, str):
-                self.prefixes.setdefault(head[:4], []).append((head, phrase, labels))
+                self.prefixes.setdefault(head[:4], []).append((head, (phrase, labels)))
             elif head is not None:
                 for form in head:
-                    self.first.setdefault(form, []).append((phrase, labels))
+                    self._add(form, phrase, labels)
+        self.heads: dict[str, tuple[Labels | None, dict[str, list[Entry]] | None, list[Entry] | None]] = {
+            form: (self.single.get(form), self.pairs.get(form), self.loose.get(form))
+            for form in {*self.single, *self.pairs, *self.loose}}
         self.known = frozenset(w for p in phrases for s in p if isinstance(s, frozenset) for w in s)
+
+    def _add(self, form: str, phrase: Phrase, labels: Labels) -> None:
+        second = phrase[1] if len(phrase) > 1 else None
+        if len(phrase) == 1:
+            self.single[form] = self.single.get(form, frozenset()) | labels
+        elif isinstance(second, frozenset):
+            by_second = self.pairs.setdefault(form, {})
+            for other in second:
+                by_second.setdefault(other, []).append((phrase, labels))
+        else:
+            self.loose.setdefault(form, []).append((phrase, labels))
 
     def scan(self, words: list[str]) -> list[tuple[int, int, Labels]]:
         """(start, end, labels) of the phrases found, longest first, not overlapping."""
         found: list[tuple[int, int, Labels]] = []
-        first, prefixes, n, i = self.first, self.prefixes, len(words), 0
+        heads, prefixes, n, i = self.heads, self.prefixes, len(words), 0
         while i < n:
             word = words[i]
-            candidates = first.get(word, [])
-            if prefixes and word[:4] in prefixes:
-                candidates = candidates + [(p, lab) for head, p, lab in prefixes[word[:4]] if word.startswith(head)]
-            best, labels = 0, None
-            for phrase, labs in candidates:
-                size = len(phrase)
-                if size > best and i + size <= n and all(_fits(phrase[k], words[i + k]) for k in range(1, size)):
-                    best, labels = size, labs
+            entry = heads.get(word)
+            if entry is not None and entry[2] is None and (i + 1 == n or entry[1] is None or words[i + 1]
+                                                           not in entry[1]) and not prefixes:
+                best, labels = 1, entry[0]  # the common case: a single word, or nothing
+            elif entry is None and not (prefixes and word[:4] in prefixes):
+                i += 1
+                continue
+            else:
+                best, labels = self._longest(words, i, n)
             if labels is None:
                 i += 1
                 continue
             found.append((i, i + best, labels))
             i += best
         return found
+
+    def _longest(self, words: list[str], i: int, n: int) -> tuple[int, Labels | None]:
+        word = words[i]
+        labels, pairs, loose = self.heads.get(word, (None, None, None))
+        best = 1 if labels is not None else 0
+        candidates: list[Entry] = []
+        if i + 1 < n:
+            if pairs:
+                candidates += pairs.get(words[i + 1], ())
+            if loose:
+                candidates += loose
+        elif not self.prefixes:
+            return best, labels
+        for head, entry in self.prefixes.get(word[:4], ()):
+            if word.startswith(head):
+                if len(entry[0]) == 1 and best == 0:
+                    best, labels = 1, entry[1]
+                candidates.append(entry)
+        for phrase, labs in candidates:
+            size = len(phrase)
+            if size > best and i + size <= n and all(_fits(phrase[k], words[i + k]) for k in range(1, size)):
+                best, labels = size, labs
+        return best, labels
 
 
 class _IndexBuilder:
@@ -327,14 +370,14 @@ def _refusal_parts(text: str, language: str) -> list[tuple[str, list[_Item]]]:
     vocab, skipped = VOCABULARIES[language], _skipped(language)
     cuts: set[int] = set()
     words: list[str] = []
-    for tok in _TOKEN.findall(fold(text)):
+    for tok in _TOKEN.findall(_fold(text)):
         if tok[0] in _ALNUM:
             words.append(tok)
         elif tok in _SPLITS:
             cuts.add(len(words))
     starts = {s: (e, labels) for s, e, labels in _refusal_index(language).scan(words)}
     parts: list[tuple[str, list[_Item]]] = []
-    mode, current = "normal", []
+    mode, current = "normal", list[_Item]()
     i = 0
     while i < len(words):
         word = words[i]
@@ -423,18 +466,19 @@ class Checker:
         self._index = index
         self._fuzzy = fuzzy
         self._fuzzy_heads = frozenset(t[:2] for targets in fuzzy.values() for t in targets)
+        self._corrections: dict[str, str | None] = {}  # memo: words repeat from one request to the next
 
     def check(self, text: str) -> list[Hit]:
         """The refusals and banned terms ``text`` runs into, in the order they appear in it."""
         if not text or not self.rules:
             return []
-        folded = fold(text)
-        request = _read(folded, self._vocab.breaks)
-        words = self._correct(request.words)
+        folded = _fold(text)
+        request = _read(folded)
+        words = self._correct(request.words, _LONG.findall(folded))
         found = self._index.scan(words)
         if not found:
             return []
-        marks = _marks(found, request)
+        marks = _marks(found, request, self._vocab.breaks)
         affirmed, denied = _occurrences(found, marks)
         hits: list[tuple[int, _Rule]] = []
         for rule in self.rules:
@@ -447,23 +491,31 @@ class Checker:
         hits.sort(key=lambda h: h[0])
         return [Hit(r.item, r.kind, r.field, _excerpt(text, folded, at)) for at, r in hits]
 
-    def _correct(self, words: list[str]) -> list[str]:
+    def _correct(self, words: list[str], long_words: list[str]) -> list[str]:
         """Words with a typo in a long concept word put right ("trotinettes" -> "trottinettes")."""
         if not self._fuzzy:
             return words
-        known, fuzzy, heads = self._index.known, self._fuzzy, self._fuzzy_heads
-        corrected = words
-        for i, word in enumerate(words):
-            if len(word) < FUZZY_MIN or word[:2] not in heads or word in known:
-                continue
-            candidates = set(fuzzy.get(word, ()))
-            for variant in _deletes(word):
-                candidates.update(fuzzy.get(variant, ()))
-            candidates = {c for c in candidates if c[:2] == word[:2]}
-            if candidates:
-                corrected = list(corrected) if corrected is words else corrected
-                corrected[i] = min(candidates, key=lambda c: (abs(len(c) - len(word)), c))
-        return corrected
+        memo = self._corrections
+        wrong = {}
+        for word in set(long_words):
+            if word not in memo:
+                if len(memo) > 50_000:
+                    memo.clear()
+                memo[word] = self._closest(word)
+            right = memo[word]
+            if right is not None:
+                wrong[word] = right
+        return [wrong.get(w, w) for w in words] if wrong else words
+
+    def _closest(self, word: str) -> str | None:
+        """The concept word ``word`` misspells (one letter added, left out or changed), if any."""
+        if word[:2] not in self._fuzzy_heads or word in self._index.known:
+            return None
+        candidates = set(self._fuzzy.get(word, ()))
+        for variant in _deletes(word):
+            candidates.update(self._fuzzy.get(variant, ()))
+        candidates = {c for c in candidates if c[:2] == word[:2]}
+        return min(candidates, key=lambda c: (abs(len(c) - len(word)), c)) if candidates else None
 
     @staticmethod
     def _banned_at(rule: _Rule, affirmed: Mapping[str, list[int]]) -> int | None:
@@ -513,20 +565,24 @@ def _near(lists: list[list[int]]) -> int | None:
     return None
 
 
-def _marks(found: list[tuple[int, int, Labels]], request: _Request) -> _Marks:
-    """Negation scopes, reported speech, words quoted as words, and whether the request talks about a refusal."""
-    n, clause, quotes = len(request.words), request.clause, request.quotes
+def _marks(found: list[tuple[int, int, Labels]], request: _Request, breaks: frozenset[str]) -> _Marks:
+    """Negation scopes, reported speech, words quoted as words, and whether the request talks about a refusal.
+
+    A scope ends with its clause: at a punctuation mark, or at a word such as "but", "et".
+    """
+    words, clause, quotes = request.words, request.clause, request.quotes
+    n = len(words)
     negated, reported, mentioned = [False] * n, [False] * n, [False] * n
     talk = False
     for start, end, labels in found:
         if NEG in labels:
             for j in range(end, min(n, end + SCOPE)):
-                if clause[j] != clause[start]:
+                if clause[j] != clause[start] or words[j] in breaks:
                     break
                 negated[j] = True
         if NEG_BACK in labels:
             for j in range(start - 1, max(-1, start - 1 - BACK_SCOPE), -1):
-                if clause[j] != clause[start]:
+                if clause[j] != clause[start] or words[j + 1] in breaks:
                     break
                 negated[j] = True
         if TALK in labels:
@@ -535,7 +591,7 @@ def _marks(found: list[tuple[int, int, Labels]], request: _Request) -> _Marks:
             quote = next((q for q in quotes if end <= q[0] <= end + 2), None)
             span = range(quote[0], quote[1]) if quote else range(end, min(n, end + REPORT_REACH))
             for j in span:
-                if quote is None and clause[j] != clause[end - 1]:
+                if quote is None and (clause[j] != clause[end - 1] or words[j] in breaks):
                     break
                 reported[j] = True
         if MENTION in labels:
@@ -573,7 +629,7 @@ def _occurrences(found: list[tuple[int, int, Labels]],
 
 def _excerpt(text: str, folded: str, at: int) -> str:
     """At most EXCERPT characters of ``text`` around its word number ``at``."""
-    char = next((m.start() for i, m in enumerate(_WORD.finditer(folded)) if i == at), 0)
+    char = next((m.start() for m in islice(_WORD.finditer(folded), at, at + 1)), 0)
     if len(folded) != len(text):  # a ligature or a decomposed accent changed lengths: place it roughly
         char = round(char * len(text) / max(1, len(folded)))
     start = max(0, char - 80)
@@ -599,7 +655,7 @@ def compile_checker(frame: Frame) -> Checker:
         if groups:
             rules.append(_Rule(refusal, "refusal", f"refusals[{i}]", "", groups))
     for j, term in enumerate(frame.lexicon.banned):
-        if _WORD.search(fold(term)):
+        if _WORD.search(_fold(term)):
             rules.append(_Rule(term, "lexicon", f"lexicon.banned[{j}]", f"b:{j}"))
     builder = _IndexBuilder(language)
     for label in sorted(_labels_used(rules, vocab)):

@@ -185,6 +185,16 @@ async def key_revoke(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from app.evaluation import evaluate as run_evaluation
+    from app.evaluation import format_report
+    from app.prompting import packaged_dir
+
+    eval_dir = Path(args.dir) if args.dir else packaged_dir("frames") / "eval"
+    print(format_report(run_evaluation(eval_dir, args.split), errors=args.errors))
+    return 0
+
+
 async def token_reset(args: argparse.Namespace, settings: Settings) -> int:
     store = await open_store(settings)
     try:
@@ -239,6 +249,12 @@ def parser() -> argparse.ArgumentParser:
     k = key.add_parser("revoke", help="revoke a key at once")
     k.add_argument("id")
     k.set_defaults(handler=key_revoke)
+
+    e = sub.add_parser("eval", help="precision and recall of the off-frame check on a labelled set")
+    e.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    e.add_argument("--dir", help="an evaluation folder (default: the project's frames/eval)")
+    e.add_argument("--errors", action="store_true", help="list the requests it gets wrong")
+    e.set_defaults(handler=evaluate)
 
     token = sub.add_parser("token", help="the admin token").add_subparsers(dest="token_command", required=True)
     token.add_parser("reset", help="replace the stored admin token by a new one, printed once").set_defaults(

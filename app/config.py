@@ -55,7 +55,7 @@ class Settings(BaseSettings):
         description="Seconds between checks for frame and key changes made elsewhere (CLI, replicas).",
     )
     decision_flush_interval: float = Field(
-        0.5, description="Seconds between background writes of the decision log."
+        1.0, description="Seconds between background writes of the decision log."
     )
     decision_buffer_size: int = Field(
         50_000, description="Decision records held in memory at most while the database is away."

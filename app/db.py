@@ -58,7 +58,7 @@ admin_tokens = sa.Table(
 decisions = sa.Table(
     "decisions", metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=True),
-    sa.Column("at", When, nullable=False, index=True),
+    sa.Column("at", When, nullable=False),  # indexed with `frame` (0003); the log pages by id
     sa.Column("request_id", sa.String(64), nullable=False),
     sa.Column("key_id", sa.String(40), nullable=True),
     sa.Column("frame", sa.String(64), nullable=True),  # indexed with `at` (0003)

@@ -12,7 +12,7 @@ from collections import deque
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.store import Decision, Store
+from app.store import Decision, DecisionRow, Store
 
 log = logging.getLogger("cadre.decisions")
 BATCH = 1000
@@ -23,7 +23,7 @@ class DecisionLog:
 
     def __init__(self, store: Store, interval: float, capacity: int) -> None:
         self.store, self.interval = store, interval
-        self.buffer: deque[Decision] = deque(maxlen=capacity)
+        self.buffer: deque[DecisionRow] = deque(maxlen=capacity)
         self.dropped = 0
         self.written = 0
         # One writer at a time: a flush asked for by a reader waits for the background batch in flight,
@@ -33,7 +33,7 @@ class DecisionLog:
     def add(self, decision: Decision) -> None:
         if len(self.buffer) == self.buffer.maxlen:
             self.dropped += 1
-        self.buffer.append(decision)
+        self.buffer.append(decision.record())
 
     async def flush(self) -> None:
         """Write everything buffered now; on failure, the batch goes back to the front of the queue."""

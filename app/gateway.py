@@ -43,6 +43,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 PREVIEW_MODEL = "cadre-preview"
+WATCH_AFTER = 0.05  # seconds into an upstream call before watching for the client leaving
 JSON = (b"content-type", b"application/json")
 SSE = [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache")]
 MAX_PENDING_LINE = 1024 * 1024  # an unfinished event line kept for its usage; a longer one is let go
@@ -118,6 +119,30 @@ class Request:
         self.gone = True
         if task is not None:
             task.cancel()
+
+
+class DisconnectWatch:
+    """Cancels the request's task if the client leaves, from WATCH_AFTER seconds into the upstream call on.
+
+    Watching takes a task per request; starting it only when the call lasts keeps that cost off fast calls
+    (measured: about a tenth of the gateway's CPU at 4,000 req/s, see bench/README.md), while every real
+    generation, which takes longer, is watched.
+    """
+
+    __slots__ = ("loop", "task", "timer")
+
+    def __init__(self, request: Request) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.task: asyncio.Task[None] | None = None
+        self.timer = self.loop.call_later(WATCH_AFTER, self._start, request, asyncio.current_task())
+
+    def _start(self, request: Request, owner: asyncio.Task[Any] | None) -> None:
+        self.task = self.loop.create_task(request.cancel_on_disconnect(owner))
+
+    def stop(self) -> None:
+        self.timer.cancel()
+        if self.task is not None:
+            self.task.cancel()
 
 
 def _too_large(limit: int) -> BodyTooLarge:
@@ -248,7 +273,7 @@ class Gateway:
     async def forward(self, request: Request, services: Services, endpoint: Endpoint, body: bytes,
                       stream: bool, frame_header: tuple[bytes, bytes], decision: Decision) -> None:
         """Send upstream and relay the answer; a client that leaves cancels the upstream request."""
-        watcher = asyncio.get_running_loop().create_task(request.cancel_on_disconnect(asyncio.current_task()))
+        watch = DisconnectWatch(request)
         try:
             reply = await services.upstream.send("POST", endpoint.path, body, stream)
             decision.upstream_status = reply.status
@@ -266,7 +291,7 @@ class Gateway:
             finally:
                 reply.close()
         finally:
-            watcher.cancel()
+            watch.stop()
 
     async def _relay(self, request: Request, reply: Reply, frame_header: tuple[bytes, bytes],
                      decision: Decision) -> None:

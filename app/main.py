@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -140,6 +141,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, Any]]:
         services = await start_services(settings)
         tasks = [asyncio.create_task(services.directory.watch()), asyncio.create_task(services.decisions.run())]
+        # Everything loaded so far lives as long as the process: keep it out of the cyclic collector's full
+        # passes, which otherwise walk every imported object and stall requests (bench/README.md).
+        gc.collect()
+        gc.freeze()
         try:
             yield {"services": services}
         finally:

@@ -14,16 +14,16 @@ def console_url(public_url: str, slug: str) -> str:
 
 def decide(slug: str, published: Published | None, public_url: str) -> FrameRefusal | None:
     """None to forward; otherwise the refusal (frame_missing or frame_unclear)."""
+    if published is not None and not published.problems:
+        return None
     url = console_url(public_url, slug)
     if published is None:
         text = REFUSAL["frame_missing"]
         message = f"{text['fr'].format(slug=slug, url=url)}\n\n{text['en'].format(slug=slug, url=url)}"
         return FrameRefusal(message, code="frame_missing")
-    if published.problems:
-        lang = published.language
-        # Each finding is a sentence; the template ends the list with its own full stop.
-        problems = " ".join(f"({i}) {f.message}" for i, f in enumerate(published.problems, 1)).rstrip(".")
-        message = REFUSAL["frame_unclear"][lang].format(
-            slug=slug, version=published.version.version, problems=problems, url=url)
-        return FrameRefusal(message, code="frame_unclear")
-    return None
+    lang = published.language
+    # Each finding is a sentence; the template ends the list with its own full stop.
+    problems = " ".join(f"({i}) {f.message}" for i, f in enumerate(published.problems, 1)).rstrip(".")
+    message = REFUSAL["frame_unclear"][lang].format(
+        slug=slug, version=published.version.version, problems=problems, url=url)
+    return FrameRefusal(message, code="frame_unclear")

@@ -11,6 +11,7 @@ import hashlib
 import operator
 import re
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -142,7 +143,7 @@ class Decision:
     endpoint: str
     outcome: str
     latency_ms: float
-    at: dt.datetime = field(default_factory=now)  # first: _insert_sqlite converts it
+    at: float = field(default_factory=time.time)  # epoch seconds: cheaper on the request path than a datetime
     key_id: str | None = None
     frame: str | None = None
     frame_version: int | None = None
@@ -153,14 +154,40 @@ class Decision:
     completion_tokens: int | None = None
     total_tokens: int | None = None
 
-    def row(self) -> dict[str, Any]:
-        return dict(zip(DECISION_COLUMNS, _decision_values(self), strict=True))
+    def record(self) -> DecisionRow:
+        """The values to store, in DECISION_COLUMNS order (``at`` in epoch seconds).
+
+        A tuple of plain values is what the buffer holds: the garbage collector stops tracking such tuples,
+        whereas thousands of buffered objects would be walked again by every collection (bench/README.md).
+        """
+        return _decision_values(self)
 
 
+DecisionRow = tuple[Any, ...]
 DECISION_COLUMNS = ("at", "request_id", "key_id", "frame", "frame_version", "endpoint", "model", "outcome", "code",
                     "upstream_status", "latency_ms", "prompt_tokens", "completion_tokens", "total_tokens")
 _decision_values = operator.attrgetter(*DECISION_COLUMNS)
-ROWS_PER_INSERT = 500  # 14 parameters a row: well under SQLite's 32,766 variables
+def _sqlite_time(epoch: float, _last: list[Any] = [None, ""]) -> str:  # noqa: B006 (a one-entry cache)
+    """UTC time as SQLite stores Cadre's datetimes ("2026-11-27 15:00:00.123456+00:00"), cheaply: the
+    seconds part is formatted once per second."""
+    seconds = int(epoch)
+    if _last[0] != seconds:
+        _last[0], _last[1] = seconds, time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(seconds))
+    return f"{_last[1]}.{int((epoch - seconds) * 1_000_000):06d}+00:00"
+
+
+def _sqlite_row(row: DecisionRow) -> DecisionRow:
+    return (_sqlite_time(row[0]), *row[1:])
+
+
+def _row_dict(row: DecisionRow) -> dict[str, Any]:
+    return {"at": dt.datetime.fromtimestamp(row[0], dt.UTC), **dict(zip(DECISION_COLUMNS[1:], row[1:], strict=True))}
+
+
+ROWS_PER_INSERT = 100  # 14 parameters a row: well under SQLite's 32,766 variables
+_SQLITE_ROW = "(" + ", ".join("?" for _ in DECISION_COLUMNS) + ")"
+_SQLITE_INSERT_ONE = f"INSERT INTO decisions ({', '.join(DECISION_COLUMNS)}) VALUES {_SQLITE_ROW}"
+_SQLITE_INSERT_MANY = f"{_SQLITE_INSERT_ONE}{(', ' + _SQLITE_ROW) * (ROWS_PER_INSERT - 1)}"
 
 
 def _frame(text: str) -> Frame:
@@ -454,32 +481,31 @@ class Store:
             return set((await conn.execute(sa.select(db.admin_tokens.c.token_hash))).scalars())
 
     # ------------------------------------------------------------------------------------- decisions
-    async def record_decisions(self, batch: Sequence[Decision]) -> None:
-        """Write a batch of decision records in one transaction."""
+    async def record_decisions(self, batch: Sequence[DecisionRow]) -> None:
+        """Write a batch of decision records (``Decision.record()`` tuples) in one transaction."""
         if not batch:
             return
         async with self.writer.begin() as conn:
             if conn.dialect.name == "sqlite":
                 await self._insert_sqlite(conn, batch)
             else:
-                await conn.execute(db.decisions.insert(), [d.row() for d in batch])
+                await conn.execute(db.decisions.insert(), [_row_dict(row) for row in batch])
 
-    async def _insert_sqlite(self, conn: AsyncConnection, batch: Sequence[Decision]) -> None:
-        """Multi-row INSERTs: SQLite then steps once per statement rather than once per record, so its writer
-        thread takes the GIL back from the request path a few times per flush instead of once per record
-        (that ping-pong cost about 40 us per request at 3,000 req/s; see bench/README.md)."""
-        stamp = db.decisions.c.at.type.bind_processor(conn.dialect)
-        columns = ", ".join(DECISION_COLUMNS)
-        one_row = "(" + ", ".join("?" for _ in DECISION_COLUMNS) + ")"
-        for start in range(0, len(batch), ROWS_PER_INSERT):
-            part = batch[start:start + ROWS_PER_INSERT]
-            params: list[Any] = []
-            for decision in part:
-                values = _decision_values(decision)
-                params.append(stamp(values[0]) if stamp else values[0])
-                params.extend(values[1:])
-            sql = f"INSERT INTO decisions ({columns}) VALUES {', '.join([one_row] * len(part))}"
-            await conn.exec_driver_sql(sql, tuple(params))
+    async def _insert_sqlite(self, conn: AsyncConnection, batch: Sequence[DecisionRow]) -> None:
+        """Full chunks of ROWS_PER_INSERT records as one multi-row INSERT each, the rest one by one, straight to
+        the driver (inside the same transaction): SQLAlchemy's parameter handling cost more than SQLite itself.
+
+        Only two statement texts ever: SQLite keeps a prepared statement per text and per connection, and one
+        text per batch size grew the process by tens of MB under load (bench/README.md).
+        """
+        driver = (await conn.get_raw_connection()).driver_connection
+        assert driver is not None
+        rows = [_sqlite_row(row) for row in batch]
+        full = len(rows) - len(rows) % ROWS_PER_INSERT
+        for start in range(0, full, ROWS_PER_INSERT):
+            await driver.execute(_SQLITE_INSERT_MANY, [v for row in rows[start:start + ROWS_PER_INSERT] for v in row])
+        if full < len(rows):
+            await driver.executemany(_SQLITE_INSERT_ONE, rows[full:])
 
     async def decisions(self, *, frame: str | None = None, outcome: str | None = None,
                         code: str | None = None, since: dt.datetime | None = None,

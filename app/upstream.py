@@ -14,7 +14,8 @@ import aiohttp
 
 from app.errors import UpstreamError, UpstreamTimeout
 
-PASSED_HEADERS = ("content-type", "retry-after", "x-request-id")
+_PASSED = frozenset({b"content-type", b"retry-after", b"x-request-id"})
+_RENAMED = {b"x-request-id": b"x-upstream-request-id"}  # x-request-id is Cadre's own
 REDACTED = "[clé amont masquée / upstream key hidden]".encode()
 
 
@@ -52,14 +53,14 @@ _BROKEN_MESSAGE = ("La réponse du modèle en amont s'est interrompue ({kind}). 
 
 
 def _headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
+    """The upstream headers a client may see: content type, Retry-After, rate limits, its request id."""
     out = []
-    for name in PASSED_HEADERS:
-        value = response.headers.get(name)
-        if value is not None:
-            out.append((name.encode(), value.encode("latin-1")))
-    for name, value in response.headers.items():
-        if name.lower().startswith("x-ratelimit-"):
-            out.append((name.lower().encode(), value.encode("latin-1")))
+    for name, value in response.raw_headers:
+        lower = name.lower()
+        if lower in _PASSED:
+            out.append((_RENAMED.get(lower, lower), value))
+        elif lower.startswith(b"x-ratelimit-"):
+            out.append((lower, value))
     return out
 
 
@@ -72,6 +73,9 @@ class Upstream:
         self._secret = api_key.encode() if api_key else None
         self._timeout = aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=read_timeout)
         self._session: aiohttp.ClientSession | None = None
+        # Built once: aiohttp copies them into each request.
+        self._without_body = {"authorization": self._auth} if self._auth else {}
+        self._with_body = {"content-type": "application/json", **self._without_body}
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -86,10 +90,7 @@ class Upstream:
             await self._session.close()
 
     def _request_headers(self, has_body: bool) -> dict[str, str]:
-        headers = {"content-type": "application/json"} if has_body else {}
-        if self._auth:
-            headers["authorization"] = self._auth
-        return headers
+        return self._with_body if has_body else self._without_body
 
     async def send(self, method: str, path: str, body: bytes | None, stream: bool) -> Reply:
         """Send a request; read the whole answer unless ``stream`` and the upstream said 200."""

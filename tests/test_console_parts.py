@@ -78,7 +78,7 @@ def test_time_in_words():
     paris = strings.when(now, dt.timezone(dt.timedelta(hours=1)), "fr")
     assert paris == "12/03/2026 à 15:05"
     assert strings.when(now, dt.UTC, "en") == "12 Mar 2026, 14:05"
-    assert strings.count("status_draft_blocked", 3, "fr") == "brouillon : 3 points à clarifier"
+    assert strings.count("status_draft_blocked", 3, "fr") == "brouillon\u00a0: 3 points à clarifier"  # no-break
     assert strings.count("status_draft_blocked", 1, "en") == "draft: 1 point to clarify"
 
 

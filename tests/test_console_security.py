@@ -19,7 +19,7 @@ from tests.console_support import ConsoleClient, csrf_of
 
 SLUG = "atelier-rustine"
 PAGES = ("/admin", "/admin/new", f"/admin/frames/{SLUG}", f"/admin/frames/{SLUG}/guide/offer",
-         f"/admin/frames/{SLUG}/history", "/admin/keys", "/admin/decisions")
+         f"/admin/frames/{SLUG}/history", "/admin/keys", "/admin/decisions", "/admin/no-such-page")
 
 
 def seed(base: str) -> tuple[str, str]:
@@ -220,6 +220,7 @@ def test_every_console_page_sends_the_policy_and_has_no_inline_script_or_style(s
         for path in (*PAGES, "/admin/frames/nothing-here", "/admin/frames/NOT_A_SLUG"):
             responses[path] = user.get(path)
     assert responses["/admin/frames/nothing-here"].status_code == 404
+    assert responses["/admin/no-such-page"].status_code == 404
     assert responses["/admin/frames/NOT_A_SLUG"].status_code == 400
     assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP and "style-src 'self'" in CSP
     for path, response in responses.items():

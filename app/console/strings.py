@@ -7,6 +7,7 @@ around them follows the console's language: French by default, English by the sw
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from app.i18n import FIELD_LABELS
@@ -463,10 +464,16 @@ REASONS: dict[str, dict[str, str]] = {
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+_FRENCH_SPACES = re.compile(r"(?<=«) | (?=[»:;?!])")
+
+
 def text(key: str, lang: str, **values: Any) -> str:
-    """The string ``key`` in ``lang``, with ``values`` filled in."""
+    """The string ``key`` in ``lang``, with ``values`` filled in. French keeps its punctuation on the line of
+    the word it belongs to (a no-break space before : ; ? ! » and after «), not the values' own spaces."""
     entry = S[key]
     template = entry.get(lang) or entry[DEFAULT]
+    if lang == "fr":
+        template = _FRENCH_SPACES.sub("\u00a0", template)
     return template.format(**values) if values else template
 
 

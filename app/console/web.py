@@ -73,6 +73,10 @@ class Visitor:
     def t(self, key: str, **values: Any) -> str:
         return strings.text(key, self.lang, **values)
 
+    def t_in(self, lang: str, key: str, **values: Any) -> str:
+        """A string in another language than the console's: a frame's own (the guided path's examples)."""
+        return strings.text(key, lang if lang in strings.LANGUAGES else strings.DEFAULT, **values)
+
     def count(self, key: str, n: int, **values: Any) -> str:
         return strings.count(key, n, self.lang, **values)
 

@@ -418,3 +418,11 @@ async def decisions(v: AdminDep, frame: Annotated[str | None, Query(max_length=6
     older = rows[-1]["id"] if len(rows) == DECISIONS_PAGE else None
     return render(v, "decisions.html", rows=rows, states=states, frame=frame, outcome=outcome,
                   outcomes=OUTCOMES, key_names=key_names, older=older)
+
+
+@router.get("/{rest:path}")
+async def unknown_page(rest: str, v: AdminDep) -> Response:
+    """Any other /admin address: sign-in first, like every console page, then a page saying it does not exist."""
+    if rest == "":
+        return redirect("/admin")
+    raise NotFound(rest[:60])

@@ -1,0 +1,296 @@
+"""The request check of the révélateur (``app.checks``), through its pure API, and its evaluation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.checks import Checker, Hit, compile_checker
+from app.evaluation import evaluate, format_report
+from app.frame import Frame, Lexicon
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / "frames" / "eval"
+
+
+def checker(**fields: Any) -> Checker:
+    """A compiled checker for a frame made of ``fields``."""
+    return compile_checker(Frame(**fields))
+
+
+def items(found: list[Hit]) -> list[str]:
+    return [h.item for h in found]
+
+
+@pytest.fixture(scope="module")
+def bikes() -> Checker:
+    """The issue's example: a bike repair workshop that refuses to sell new bikes."""
+    return checker(
+        language="fr",
+        offer="Réparation et entretien de vélos de ville et de vélos électriques, revente de vélos d'occasion",
+        audience="Cyclistes du quotidien à Grenoble",
+        refusals=["Pas de vente de vélos neufs", "Pas de devis par téléphone", "Pas de promotions ni de soldes"],
+        lexicon=Lexicon(banned=["imbattable", "low-cost"]),
+    )
+
+
+@pytest.fixture(scope="module")
+def groomer() -> Checker:
+    return checker(
+        language="en",
+        offer="Dog grooming: bath, hand-stripping, clipping, de-shedding, nails and ears",
+        audience="Owners of double-coated dogs in Bristol",
+        refusals=["No cat grooming", "No shaving double-coated breeds", "No walk-in appointments"],
+        lexicon=Lexicon(banned=["pamper", "fur baby", "cheap"]),
+    )
+
+
+# ------------------------------------------------------------------------------------- the issue examples
+
+
+def test_catches_new_bikes_for_sale_in_other_words(bikes: Checker) -> None:
+    found = bikes.check("une annonce pour nos VTT neufs en promotion")
+    assert "Pas de vente de vélos neufs" in items(found)
+    hit = next(h for h in found if h.item == "Pas de vente de vélos neufs")
+    assert hit.kind == "refusal"
+    assert hit.field == "refusals[0]"
+    assert "VTT neufs" in hit.excerpt
+
+
+def test_the_offer_itself_fits(bikes: Checker) -> None:
+    assert bikes.check("un post sur la révision d'un vélo électrique") == []
+
+
+def test_explaining_the_refusal_fits(bikes: Checker) -> None:
+    assert bikes.check("explique à un client pourquoi nous ne vendons pas de vélos neufs") == []
+
+
+# ---------------------------------------------------------------------------------------- normalisation
+
+
+@pytest.mark.parametrize("text", [
+    "Rédige une annonce : on vend des vélos neufs cette semaine",
+    "Écris un post : nos vélos neufs sont vendus avec un antivol",
+    "Prépare une fiche pour vendre un VTT neuf",
+    "Rédige un mail : un client veut acheter une bicyclette neuve",
+])
+def test_french_inflection(bikes: Checker, text: str) -> None:
+    assert items(bikes.check(text)) == ["Pas de vente de vélos neufs"]
+
+
+@pytest.mark.parametrize("text", [
+    "ÉCRIS UNE ANNONCE POUR NOS VÉLOS NEUFS",
+    "ecris une annonce pour nos velos neufs",
+    "Écris une annonce pour nos ve\u0301los neufs",  # a decomposed accent
+])
+def test_case_and_accents(bikes: Checker, text: str) -> None:
+    assert items(bikes.check(text)) == ["Pas de vente de vélos neufs"]
+
+
+def test_english_inflection() -> None:
+    shop = checker(language="en", offer="Bike repair and servicing", audience="Commuters in Leeds",
+                   refusals=["No sale of new bikes"])
+    for text in ("Write an ad: we're selling brand new e-bikes", "Draft a post: new road bikes sold here",
+                 "Write a listing for the new mountain bike we sell"):
+        assert items(shop.check(text)) == ["No sale of new bikes"], text
+    assert shop.check("Write a post about servicing your bike before winter") == []
+
+
+def test_a_typo_in_a_long_word_is_forgiven() -> None:
+    workshop = checker(language="fr", offer="Réparation de vélos", audience="Cyclistes",
+                       refusals=["Pas de réparation de trottinettes électriques"])
+    assert items(workshop.check("on répare les trotinettes maintenant")) == [
+        "Pas de réparation de trottinettes électriques"]
+
+
+# -------------------------------------------------------------------------------------------- negation
+
+
+@pytest.mark.parametrize("text", [
+    "Rédige un mail qui dit que nous ne faisons pas de devis par téléphone",
+    "Rédige la FAQ « Vous faites des devis au téléphone ? » : non, et pourquoi",
+    "Un client demande si on donne un prix au téléphone : aide-moi à lui répondre que non",
+])
+def test_french_negation_and_reported_questions_fit(bikes: Checker, text: str) -> None:
+    assert bikes.check(text) == []
+
+
+def test_french_phone_quote_is_caught(bikes: Checker) -> None:
+    found = bikes.check("Écris le script du standard : annoncer le tarif de la réparation au téléphone")
+    assert items(found) == ["Pas de devis par téléphone"]
+
+
+@pytest.mark.parametrize("text", [
+    "Write a sign: sorry, we don't take walk-ins, please book online",
+    "Write a post explaining why we never shave huskies",
+    "Reply to a customer who asked if we groom cats: politely say no",
+    "Write a policy: walk-ins are not something we offer",
+])
+def test_english_negation_fits(groomer: Checker, text: str) -> None:
+    assert groomer.check(text) == []
+
+
+@pytest.mark.parametrize(("text", "item"), [
+    ("Write a flyer: walk-ins welcome every Friday, no booking needed", "No walk-in appointments"),
+    ("Write an offer: a summer shave-down for your husky", "No shaving double-coated breeds"),
+    ("Write a post: we now groom kittens on Tuesdays", "No cat grooming"),
+])
+def test_english_refusals_are_caught(groomer: Checker, text: str, item: str) -> None:
+    assert items(groomer.check(text)) == [item]
+
+
+# ---------------------------------------------------------------------------------------- banned terms
+
+
+@pytest.mark.parametrize(("text", "item"), [
+    ("Écris une accroche : des révisions à prix imbattables", "imbattable"),
+    ("Rédige une pub pour notre formule low cost", "low-cost"),
+    ("Rédige une pub pour notre formule lowcost", "low-cost"),
+])
+def test_french_banned_terms(bikes: Checker, text: str, item: str) -> None:
+    found = bikes.check(text)
+    assert items(found) == [item]
+    assert found[0].kind == "lexicon"
+    assert found[0].field.startswith("lexicon.banned[")
+
+
+@pytest.mark.parametrize(("text", "item"), [
+    ("Write a gift voucher: a pampering session at Scruffs", "pamper"),
+    ("Write a post about our fur babies of the month", "fur baby"),
+    ("Write a leaflet: the cheapest groom in Bristol", "cheap"),
+])
+def test_english_banned_terms(groomer: Checker, text: str, item: str) -> None:
+    assert items(groomer.check(text)) == [item]
+
+
+@pytest.mark.parametrize("text", [
+    "Write a bio for the salon, avoid the word 'pamper'",
+    "Reply to a review that says 'cheap and friendly', thanking them",
+])
+def test_banned_terms_quoted_as_words_fit(groomer: Checker, text: str) -> None:
+    assert groomer.check(text) == []
+
+
+def test_banned_field_names_its_position(groomer: Checker) -> None:
+    [hit] = groomer.check("Write a post: pawsome fur baby of the week")
+    assert (hit.item, hit.field) == ("fur baby", "lexicon.banned[1]")
+
+
+# ---------------------------------------------------------------------------------- offer words, many
+
+
+@pytest.mark.parametrize("text", [
+    "Écris un post sur nos vélos d'occasion révisés et garantis six mois",
+    "post insta : avant/après d'un vélo cargo qu'on a remis à neuf",
+    "Explique comment changer des plaquettes de frein neuves",
+    "Rédige une offre d'emploi pour un mécanicien cycle",
+])
+def test_offer_words_do_not_trigger(bikes: Checker, text: str) -> None:
+    assert bikes.check(text) == []
+
+
+def test_de_shedding_a_double_coat_is_the_offer(groomer: Checker) -> None:
+    assert groomer.check("Write a post about de-shedding a double coat in spring") == []
+
+
+def test_several_refusals_in_text_order(bikes: Checker) -> None:
+    found = bikes.check("Écris une affiche pour les soldes d'été, et une annonce pour nos vélos neufs à vendre")
+    assert items(found) == ["Pas de promotions ni de soldes", "Pas de vente de vélos neufs"]
+    assert [h.field for h in found] == ["refusals[2]", "refusals[0]"]
+
+
+def test_an_empty_frame_finds_nothing() -> None:
+    empty = compile_checker(Frame())
+    assert empty.check("Écris une annonce pour nos vélos neufs en promotion") == []
+    assert empty.check("") == []
+
+
+def test_a_refusal_outside_the_families_matches_its_own_words() -> None:
+    florist = checker(language="fr", offer="Bouquets de saison", audience="Particuliers de Nantes",
+                      refusals=["Pas de mariages"])
+    assert items(florist.check("Rédige une offre pour les mariages de l'été")) == ["Pas de mariages"]
+    assert florist.check("Rédige un post sur nos bouquets de pivoines") == []
+
+
+def test_a_long_text(bikes: Checker) -> None:
+    filler = "Nous réparons les vélos de ville, les vélos cargo et les vélos électriques à Grenoble. " * 60
+    text = filler + "Pour finir, rédige une annonce pour les VTT neufs qu'on vient de recevoir."
+    assert len(text) > 5000
+    [hit] = bikes.check(text)
+    assert hit.item == "Pas de vente de vélos neufs"
+    assert len(hit.excerpt) <= 200
+    assert "VTT neufs" in hit.excerpt
+    assert hit.as_dict() == {"item": hit.item, "kind": "refusal", "field": "refusals[0]", "excerpt": hit.excerpt}
+
+
+def test_excerpts_stay_short(bikes: Checker) -> None:
+    text = "x" * 3000 + " une annonce pour nos vélos neufs " + "y" * 3000
+    [hit] = bikes.check(text)
+    assert len(hit.excerpt) <= 200
+    assert "vélos neufs" in hit.excerpt
+
+
+# -------------------------------------------------------------------------------------------- evaluation
+
+
+def test_evaluate_dev_split_structure() -> None:
+    report = evaluate(EVAL_DIR, "dev")
+    assert set(report.scores) == {"fr", "en", "all"}
+    every, fr, en = report.scores["all"], report.scores["fr"], report.scores["en"]
+    assert every.total == len(report.cases) == fr.total + en.total
+    assert every.tp + every.fn == sum(c.label == "off_frame" for c in report.cases)
+    for s in report.scores.values():
+        assert 0 <= s.precision <= 1 and 0 <= s.recall <= 1 and 0 <= s.f1 <= 1 and 0 <= s.item_accuracy <= 1
+    assert "precision" in format_report(report)
+
+
+@pytest.fixture
+def tiny_eval(tmp_path: Path) -> Path:
+    """A hand-made set with known outcomes: 3 tp (one naming the wrong item), 1 fp, 1 fn, 2 tn."""
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "frames" / "boulangerie.yaml").write_text(
+        "# a tiny frame\nslug: boulangerie\nlanguage: fr\noffer: Pains au levain vendus en boutique\n"
+        "audience: Habitants du quartier\nrefusals: [Pas de livraison à domicile]\nlexicon:\n  banned: [premium]\n",
+        encoding="utf-8")
+    rows = [
+        ("Écris un post pour nos croissants premium", "off_frame", "premium"),  # tp
+        ("Lance notre service de livraison à domicile", "off_frame", "Pas de livraison à domicile"),  # tp
+        ("Écris une annonce pour la livraison à domicile", "off_frame", "premium"),  # tp, wrong item
+        ("Un post sur notre pain premium", "fits", None),  # fp (labelled fits on purpose)
+        ("Écris un post sur nos horaires", "off_frame", "Pas de livraison à domicile"),  # fn
+        ("Rédige les horaires d'été", "fits", None),  # tn
+        ("Merci à nos clients fidèles", "fits", None),  # tn
+    ]
+    for split in ("dev", "test"):
+        lines = [json.dumps({"frame": "boulangerie", "text": t, "label": lab, "item": it, "note": None})
+                 for t, lab, it in rows]
+        (tmp_path / f"{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_evaluate_counts_and_scores(tiny_eval: Path) -> None:
+    report = evaluate(tiny_eval, "dev")
+    s = report.scores["fr"]
+    assert (s.tp, s.fp, s.fn, s.tn) == (3, 1, 1, 2)
+    assert s.precision == pytest.approx(3 / 4)
+    assert s.recall == pytest.approx(3 / 4)
+    assert s.f1 == pytest.approx(3 / 4)
+    assert s.item_accuracy == pytest.approx(2 / 3)
+    assert report.scores["en"].total == 0 and report.scores["en"].precision == 0.0
+    assert report.scores["all"] == s
+    assert sorted(c.error or "" for c in report.errors) == ["false_negative", "false_positive", "wrong_item"]
+    assert evaluate(tiny_eval, "all").scores["all"].tp == 6
+
+
+def test_format_report_lists_errors(tiny_eval: Path) -> None:
+    text = format_report(evaluate(tiny_eval, "dev"), errors=True)
+    assert "0.750" in text
+    assert "errors: 3" in text
+    assert "[false_positive] boulangerie: Un post sur notre pain premium" in text
+
+
+def test_unknown_split_is_refused(tiny_eval: Path) -> None:
+    with pytest.raises(ValueError, match="unknown split"):
+        evaluate(tiny_eval, "train")
