@@ -17,7 +17,7 @@ ENV CADRE_DATABASE_URL=sqlite:////data/cadre.db \
     CADRE_PORT=8000 \
     PYTHONUNBUFFERED=1
 VOLUME ["/data"]
-USER cadre
+USER 10001
 WORKDIR /home/cadre
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

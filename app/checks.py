@@ -467,12 +467,15 @@ class Checker:
         self._fuzzy = fuzzy
         self._fuzzy_heads = frozenset(t[:2] for targets in fuzzy.values() for t in targets)
         self._corrections: dict[str, str | None] = {}  # memo: words repeat from one request to the next
+        self._heads, self._prefix_labels = _content_heads(index)
 
     def check(self, text: str) -> list[Hit]:
         """The refusals and banned terms ``text`` runs into, in the order they appear in it."""
         if not text or not self.rules:
             return []
         folded = _fold(text)
+        if not self._may_hit(folded):
+            return []
         request = _read(folded)
         words = self._correct(request.words, _LONG.findall(folded))
         found = self._index.scan(words)
@@ -490,6 +493,28 @@ class Checker:
                 hits.append((at, rule))
         hits.sort(key=lambda h: h[0])
         return [Hit(r.item, r.kind, r.field, _excerpt(text, folded, at)) for at, r in hits]
+
+    def _may_hit(self, folded: str) -> bool:
+        """The fast path: False when the request's words cannot make any hit, so the full reading (clauses,
+        quotes, negations) is skipped. A word brings the labels of every phrase it may start; a banned term
+        needs its label, a refusal every slot of one of its groups. Cues alone (a negation, "explain why")
+        never make a hit. A necessary condition only: whatever passes gets the full check."""
+        heads, prefixes, fuzzy_heads, memo = self._heads, self._prefix_labels, self._fuzzy_heads, self._corrections
+        present: set[str] = set()
+        for word in set(_WORD.findall(folded)):
+            labels = heads.get(word)
+            if labels is None and len(word) >= FUZZY_MIN and word[:2] in fuzzy_heads:
+                if word not in memo:
+                    if len(memo) > 50_000:
+                        memo.clear()
+                    memo[word] = self._closest(word)
+                right = memo[word]
+                labels = heads.get(right) if right is not None else None
+            if labels is not None:
+                present |= labels
+            if prefixes and word[:4] in prefixes:
+                present |= prefixes[word[:4]]
+        return bool(present) and any(_possible(rule, present) for rule in self.rules)
 
     def _correct(self, words: list[str], long_words: list[str]) -> list[str]:
         """Words with a typo in a long concept word put right ("trotinettes" -> "trottinettes")."""
@@ -543,6 +568,43 @@ class Checker:
         found = sorted(p for label in sectors for p in affirmed.get(label, ()) if not _possessed(words, p))
         context = _positions(frozenset({CLIENT_WORK, OFFER}), affirmed)
         return _near([found, context]) if found and context else None
+
+
+def _content_heads(index: _Index) -> tuple[dict[str, Labels], dict[str, Labels]]:
+    """For the fast path: the labels (cues left out) of every phrase a word may start, by the word, and by the
+    first four letters of a prefix phrase."""
+    heads: dict[str, set[str]] = {}
+    for form, labels in index.single.items():
+        heads.setdefault(form, set()).update(labels)
+    for form, by_second in index.pairs.items():
+        for entries in by_second.values():
+            for _, labels in entries:
+                heads.setdefault(form, set()).update(labels)
+    for form, entries in index.loose.items():
+        for _, labels in entries:
+            heads.setdefault(form, set()).update(labels)
+    prefixes: dict[str, set[str]] = {}
+    for key, entries in index.prefixes.items():
+        for _, (_, labels) in entries:
+            prefixes.setdefault(key, set()).update(labels)
+
+    def content(found: dict[str, set[str]]) -> dict[str, Labels]:
+        kept = {k: frozenset(v for v in labels if not v.startswith("~")) for k, labels in found.items()}
+        return {k: labels for k, labels in kept.items() if labels}
+
+    return content(heads), content(prefixes)
+
+
+def _possible(rule: _Rule, present: set[str]) -> bool:
+    """Whether labels ``present`` somewhere in a request could make ``rule`` hit (order and cues ignored)."""
+    if rule.kind == "lexicon":
+        return rule.label in present
+    for group in rule.groups:
+        if group.outside is not None:
+            return True  # any sector word: let the full check judge
+        if all(not slot.isdisjoint(present) for slot in (*group.required, *group.negated)):
+            return True
+    return False
 
 
 def _possessed(words: list[str], at: int) -> bool:

@@ -24,6 +24,7 @@ frames = sa.Table(
     sa.Column("updated_at", When, nullable=False),
     sa.Column("updated_by", sa.String(200), nullable=False),
     sa.Column("archived_at", When, nullable=True),
+    sa.Column("check_policy", sa.String(16), nullable=False, server_default="flag"),  # off | flag | refuse
 )
 
 frame_versions = sa.Table(
@@ -72,6 +73,12 @@ decisions = sa.Table(
     sa.Column("prompt_tokens", sa.Integer, nullable=True),
     sa.Column("completion_tokens", sa.Integer, nullable=True),
     sa.Column("total_tokens", sa.Integer, nullable=True),
+    # The révélateur (issue 5): what the checks found, which priority the request served, an excerpt.
+    sa.Column("check_outcome", sa.String(16), nullable=True),  # fits | off_frame | None (not checked)
+    sa.Column("findings", sa.Text, nullable=True),  # JSON list of {item, kind, field, source, excerpt?}
+    sa.Column("priority", sa.Integer, nullable=True),  # 1..3, None = unattributed
+    sa.Column("priority_source", sa.String(16), nullable=True),  # header | metadata | judge
+    sa.Column("excerpt", sa.String(200), nullable=True),  # per CADRE_STORE_EXCERPTS
 )
 
 state = sa.Table(

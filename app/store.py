@@ -29,6 +29,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")  # \Z: "$" would let a trailing
 KEY_ID = re.compile(r"^key_[0-9a-f]{16}\Z")
 KEY_PREFIX = "cadre_sk_"
 REFUSAL_STYLES = ("error", "message")
+CHECK_POLICIES = ("off", "flag", "refuse")  # the révélateur's per-frame policy (issue 5); "flag" by default
 
 
 def now() -> dt.datetime:
@@ -96,6 +97,7 @@ class FrameState:
     updated_by: str
     archived_at: dt.datetime | None
     published: Version | None
+    check_policy: str = "flag"  # off | flag | refuse: what the gateway does with an off-frame request
 
     @property
     def etag(self) -> str:
@@ -114,6 +116,7 @@ class FrameState:
             "published_findings": [f.as_dict() for f in lint(self.published.frame)] if self.published else [],
             "created_at": _iso(self.created_at), "updated_at": _iso(self.updated_at),
             "updated_by": self.updated_by, "archived_at": _iso(self.archived_at),
+            "check_policy": self.check_policy,
         }
 
 
@@ -153,6 +156,11 @@ class Decision:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     total_tokens: int | None = None
+    check_outcome: str | None = None
+    findings: str | None = None  # JSON, see db.decisions
+    priority: int | None = None
+    priority_source: str | None = None
+    excerpt: str | None = None
 
     def record(self) -> DecisionRow:
         """The values to store, in DECISION_COLUMNS order (``at`` in epoch seconds).
@@ -165,7 +173,8 @@ class Decision:
 
 DecisionRow = tuple[Any, ...]
 DECISION_COLUMNS = ("at", "request_id", "key_id", "frame", "frame_version", "endpoint", "model", "outcome", "code",
-                    "upstream_status", "latency_ms", "prompt_tokens", "completion_tokens", "total_tokens")
+                    "upstream_status", "latency_ms", "prompt_tokens", "completion_tokens", "total_tokens",
+                    "check_outcome", "findings", "priority", "priority_source", "excerpt")
 _decision_values = operator.attrgetter(*DECISION_COLUMNS)
 def _sqlite_time(epoch: float, _last: list[Any] = [None, ""]) -> str:  # noqa: B006 (a one-entry cache)
     """UTC time as SQLite stores Cadre's datetimes ("2026-11-27 15:00:00.123456+00:00"), cheaply: the
@@ -184,7 +193,7 @@ def _row_dict(row: DecisionRow) -> dict[str, Any]:
     return {"at": dt.datetime.fromtimestamp(row[0], dt.UTC), **dict(zip(DECISION_COLUMNS[1:], row[1:], strict=True))}
 
 
-ROWS_PER_INSERT = 100  # 14 parameters a row: well under SQLite's 32,766 variables
+ROWS_PER_INSERT = 100  # 19 parameters a row: well under SQLite's 32,766 variables
 _SQLITE_ROW = "(" + ", ".join("?" for _ in DECISION_COLUMNS) + ")"
 _SQLITE_INSERT_ONE = f"INSERT INTO decisions ({', '.join(DECISION_COLUMNS)}) VALUES {_SQLITE_ROW}"
 _SQLITE_INSERT_MANY = f"{_SQLITE_INSERT_ONE}{(', ' + _SQLITE_ROW) * (ROWS_PER_INSERT - 1)}"
@@ -269,7 +278,7 @@ class Store:
     async def _state(self, conn: AsyncConnection, row: sa.Row[Any]) -> FrameState:
         return FrameState(row.slug, _frame(row.draft), row.revision, _utc(row.created_at) or now(),
                           _utc(row.updated_at) or now(), row.updated_by, _utc(row.archived_at),
-                          await self._latest(conn, row.slug))
+                          await self._latest(conn, row.slug), row.check_policy)
 
     async def _latest(self, conn: AsyncConnection, slug: str) -> Version | None:
         row = (await conn.execute(
@@ -402,14 +411,28 @@ class Store:
                            f"version {number}.", code="version_not_found", param="version")
         return _version(row)
 
-    async def published(self, slug: str) -> Version | None:
-        """The latest published version of an active frame, or None (for the gateway's cache)."""
+    async def published(self, slug: str) -> tuple[Version, str] | None:
+        """The latest published version of an active frame and the frame's check policy, or None (for the
+        gateway's cache)."""
         async with self.engine.connect() as conn:
-            archived = await conn.execute(sa.select(db.frames.c.archived_at).where(db.frames.c.slug == slug))
-            row = archived.first()
+            found = await conn.execute(sa.select(db.frames.c.archived_at, db.frames.c.check_policy)
+                                       .where(db.frames.c.slug == slug))
+            row = found.first()
             if row is None or row.archived_at is not None:
                 return None
-            return await self._latest(conn, slug)
+            version = await self._latest(conn, slug)
+            return (version, row.check_policy) if version else None
+
+    async def set_policy(self, slug: str, policy: str) -> FrameState:
+        """Set a frame's check policy (off | flag | refuse); the caches of every process pick it up."""
+        if policy not in CHECK_POLICIES:
+            raise InvalidRequest("policy : « off », « flag » ou « refuse ». / policy: “off”, “flag” or “refuse”.",
+                                 param="policy", code="invalid_policy")
+        async with self.writer.begin() as conn:
+            await self._get(conn, slug, lock=True)
+            await conn.execute(db.frames.update().where(db.frames.c.slug == slug).values(check_policy=policy))
+            await self._bump(conn)
+            return await self._get(conn, slug)
 
     # ------------------------------------------------------------------------------------------ keys
     async def create_key(self, frame: str, name: str, refusal_style: str = "error") -> tuple[Key, str]:

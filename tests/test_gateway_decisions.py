@@ -13,7 +13,8 @@ from tests.conftest import ADMIN, good_frame
 from tests.gateway_support import SLUG, Served, call, shared_cadre, start
 
 FIELDS = {"id", "at", "request_id", "key_id", "frame", "frame_version", "endpoint", "model", "outcome", "code",
-          "upstream_status", "latency_ms", "prompt_tokens", "completion_tokens", "total_tokens"}
+          "upstream_status", "latency_ms", "prompt_tokens", "completion_tokens", "total_tokens",
+          "check_outcome", "findings", "priority", "priority_source", "excerpt"}
 
 
 def _summary(d: dict[str, Any]) -> tuple[Any, ...]:
