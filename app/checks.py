@@ -584,9 +584,9 @@ def _content_heads(index: _Index) -> tuple[dict[str, Labels], dict[str, Labels]]
         for _, labels in entries:
             heads.setdefault(form, set()).update(labels)
     prefixes: dict[str, set[str]] = {}
-    for key, entries in index.prefixes.items():
-        for _, (_, labels) in entries:
-            prefixes.setdefault(key, set()).update(labels)
+    for key, prefixed in index.prefixes.items():
+        for _, (_, phrase_labels) in prefixed:
+            prefixes.setdefault(key, set()).update(phrase_labels)
 
     def content(found: dict[str, set[str]]) -> dict[str, Labels]:
         kept = {k: frozenset(v for v in labels if not v.startswith("~")) for k, labels in found.items()}

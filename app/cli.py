@@ -63,8 +63,14 @@ def read_frame_file(path: str) -> tuple[str | None, Frame]:
 
 # ------------------------------------------------------------------------------------------ commands
 def serve(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+
     import uvicorn
 
+    # After its graceful shutdown uvicorn raises the SIGTERM it caught again, under the handler found before it
+    # started: with the default one the process dies of the signal (status -15). A stop asked for and done
+    # cleanly is a success (exit 0) for an orchestrator, so that second delivery is ignored.
+    signal.signal(signal.SIGTERM, lambda *_: None)
     uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, workers=args.workers or settings.workers,
                 loop="uvloop", http="httptools", log_level=settings.log_level,
@@ -137,6 +143,19 @@ async def frame_list(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{state.slug:30} published {published:6} revision {state.revision}{archived}")
     finally:
         await store.close()
+    return 0
+
+
+async def frame_policy(args: argparse.Namespace, settings: Settings) -> int:
+    store = await open_store(settings)
+    try:
+        state = await store.set_policy(args.slug, args.policy)
+    except CadreError as exc:
+        print(f"cadre: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+    print(f"check policy of {state.slug}: {state.check_policy}")
     return 0
 
 
@@ -236,6 +255,11 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("file")
     f.set_defaults(handler=frame_lint)
     frame.add_parser("list", help="list frames").set_defaults(handler=frame_list)
+    f = frame.add_parser("policy", help="set what the gateway does with off-frame requests")
+    f.add_argument("slug")
+    f.add_argument("policy", choices=("off", "flag", "refuse"),
+                   help="off: no check; flag: check, record, forward (default); refuse: refuse them (400)")
+    f.set_defaults(handler=frame_policy)
 
     key = sub.add_parser("key", help="client keys").add_subparsers(dest="key_command", required=True)
     k = key.add_parser("create", help="create a key; the secret is the last line printed")

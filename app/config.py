@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     decision_buffer_size: int = Field(
         50_000, description="Decision records held in memory at most while the database is away."
     )
+    store_excerpts: Literal["none", "refused", "all"] = Field(
+        "refused",
+        description="Request excerpts (200 characters) kept in the decision log by the révélateur: none, "
+        "refused (the requests it refuses) or all (every checked request).",
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     console_session_hours: float = Field(
         12.0, gt=0, description="Hours a console sign-in lasts; then the console asks for the admin token again."

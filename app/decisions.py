@@ -48,10 +48,15 @@ class DecisionLog:
                 self.written += len(batch)
 
     async def run(self) -> None:
-        """Flush every ``interval`` seconds forever (a lifespan task)."""
+        """Flush every ``interval`` seconds forever (a lifespan task). Cancelling it (shutdown) never cuts a
+        write short, which would lose the batch in flight: the write goes on, and the shutdown's last
+        ``flush`` waits for it (the lock) before writing what is left."""
         while True:
             await asyncio.sleep(self.interval)
-            try:
-                await self.flush()
-            except (SQLAlchemyError, OSError) as exc:
-                log.warning("decision log flush failed, %d waiting: %s", len(self.buffer), type(exc).__name__)
+            await asyncio.shield(self._flush_or_warn())
+
+    async def _flush_or_warn(self) -> None:
+        try:
+            await self.flush()
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("decision log flush failed, %d waiting: %s", len(self.buffer), type(exc).__name__)

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import payloads, prompting, synthetic
+from app import payloads, prompting, revelateur, synthetic
 from app.cache import Published
 from app.deps import Services, bearer
 from app.errors import (
@@ -61,12 +61,14 @@ ROUTES: dict[tuple[str, str], Endpoint] = {
 class Request:
     """What the gateway reads of one HTTP request, headers scanned once."""
 
-    __slots__ = ("authorization", "content_length", "gone", "receive", "request_id", "scope", "send", "started")
+    __slots__ = ("authorization", "content_length", "gone", "priority", "receive", "request_id", "scope", "send",
+                 "started")
 
     def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.scope, self.receive, self.send = scope, receive, send
         self.authorization: str | None = None
         self.content_length: int | None = None
+        self.priority: str | None = None  # x-cadre-priority: the priority the request says it serves
         self.gone = self.started = False
         request_id = None
         for name, value in scope["headers"]:
@@ -77,6 +79,8 @@ class Request:
                     self.content_length = int(value)
             elif name == b"x-request-id" and 0 < len(value) <= 64:
                 request_id = value.decode("latin-1")
+            elif name == b"x-cadre-priority":
+                self.priority = value.decode("latin-1")
         self.request_id = request_id or f"{_ID_PREFIX}{next(_ID_COUNTER):x}"
 
     async def body(self, limit: int) -> bytes:
@@ -179,7 +183,8 @@ class Gateway:
 
     # ------------------------------------------------------------------------------- generation
     async def generate(self, request: Request, services: Services, endpoint: Endpoint) -> None:
-        """auth -> payload -> frame -> decision -> injection -> upstream -> record."""
+        """auth -> payload -> frame -> decision (frame, then the révélateur's check) -> injection -> upstream
+        (-> the answer check) -> record."""
         started = time.perf_counter()
         decision = Decision(request.request_id, endpoint.name, "failed", 0.0)
         try:
@@ -197,6 +202,13 @@ class Gateway:
                 return
             assert published is not None
             decision.frame_version = published.version.version
+            revelateur.attribute_priority(decision, request.priority, payload, published)
+            seen = revelateur.review(endpoint, payload, published, decision, services.settings.public_url,
+                                     services.settings.store_excerpts)
+            if seen is not None and seen.refusal is not None:
+                decision.outcome, decision.code = "refused", seen.refusal.code
+                await self.refuse(request, key, seen.refusal, endpoint, payload, published)
+                return
             body = self.inject(endpoint, payload, published, services)
             frame_header = (b"x-cadre-frame", published.header)
             if payload["model"] == PREVIEW_MODEL:
@@ -204,8 +216,11 @@ class Gateway:
                 await self.preview(request, endpoint, payload, body, frame_header)
                 return
             decision.outcome = "forwarded"
-            await self.forward(request, services, endpoint, body, payload.get("stream") is True,
-                               frame_header, decision)
+            held = await self.forward(request, services, endpoint, body, payload.get("stream") is True,
+                                      frame_header, decision, seen)
+            if held is not None:  # under refuse, an answer that breaks the frame is replaced by the refusal
+                decision.outcome, decision.code = "refused", held.code
+                await self.refuse(request, key, held, endpoint, payload, published)
         except CadreError as exc:
             decision.code = exc.code
             if isinstance(exc, FrameRefusal):
@@ -271,46 +286,62 @@ class Gateway:
             await request.respond(200, answer, [JSON, frame_header])
 
     async def forward(self, request: Request, services: Services, endpoint: Endpoint, body: bytes,
-                      stream: bool, frame_header: tuple[bytes, bytes], decision: Decision) -> None:
-        """Send upstream and relay the answer; a client that leaves cancels the upstream request."""
+                      stream: bool, frame_header: tuple[bytes, bytes], decision: Decision,
+                      seen: revelateur.Review | None) -> FrameRefusal | None:
+        """Send upstream and relay the answer; a client that leaves cancels the upstream request. Returns the
+        refusal to send instead of a non-streamed answer that breaks the frame (policy refuse)."""
         watch = DisconnectWatch(request)
         try:
             reply = await services.upstream.send("POST", endpoint.path, body, stream)
             decision.upstream_status = reply.status
             if reply.response is None:
                 if reply.status == 200:
+                    answer: Any = None
                     with contextlib.suppress(orjson.JSONDecodeError, TypeError, AttributeError):
-                        usage = payloads.usage_of(orjson.loads(reply.body))
+                        answer = orjson.loads(reply.body)
+                        usage = payloads.usage_of(answer)
                         decision.prompt_tokens, decision.completion_tokens, decision.total_tokens = usage
+                    if seen is not None:
+                        held = revelateur.check_answer(seen, answer, decision)
+                        if held is not None:
+                            return held
                 else:  # the upstream's own error, relayed as it is: a failure in the log
                     decision.outcome, decision.code = "failed", "upstream_error"
                 await request.respond(reply.status, reply.body, [*reply.headers, frame_header])
-                return
+                return None
             try:
-                await self._relay(request, reply, frame_header, decision)
+                await self._relay(request, reply, frame_header, decision, seen)
             finally:
                 reply.close()
+            return None
         finally:
             watch.stop()
 
     async def _relay(self, request: Request, reply: Reply, frame_header: tuple[bytes, bytes],
-                     decision: Decision) -> None:
+                     decision: Decision, seen: revelateur.Review | None) -> None:
         send = request.send
         request.started = True
         await send({"type": "http.response.start", "status": 200,
                     "headers": [*reply.headers, (b"cache-control", b"no-cache"), frame_header,
                                 (b"x-request-id", request.request_id.encode())]})
         pending = b""  # an event line cut between two reads, kept until its end arrives
+        kept: list[bytes] | None = [] if seen is not None else None  # the events, for the answer check
+        size = 0
         try:
             async for chunk in reply.chunks():
                 if pending or b'"usage"' in chunk or not chunk.endswith(b"\n"):
                     pending = _stream_usage(pending + chunk, decision)
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                if kept is not None and size < revelateur.MAX_STREAM_TEXT:
+                    kept.append(chunk)
+                    size += len(chunk)
         except UpstreamError as exc:
             decision.outcome, decision.code = "failed", exc.code
             event = b"event: error\ndata: " + orjson.dumps(exc.body()) + b"\n\n"
             await send({"type": "http.response.body", "body": event, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
+        if seen is not None and kept:  # after the last byte was sent: the client waits for nothing
+            revelateur.check_stream(seen, b"".join(kept), decision)
 
     # ----------------------------------------------------------------------------- passthrough
     async def passthrough(self, request: Request, services: Services, endpoint: Endpoint) -> None:

@@ -109,6 +109,23 @@ REFUSAL: dict[str, dict[str, str]] = {
         "en": "Cadre refuses to generate: the published frame “{slug}” (v{version}) is not clear. "
         "To clarify: {problems}. Fix it and publish again here: {url}",
     },
+    "off_frame": {
+        "fr": "Cadre refuse cette demande : elle va contre le cadre « {slug} » (v{version}) : {items}. "
+        "Si vous voulez vraiment le faire, c'est le cadre qu'il faut clarifier ou changer, ici : {url}",
+        "en": "Cadre refuses this request: it goes against the frame “{slug}” (v{version}): {items}. "
+        "If you really mean to do it, it is the frame that needs clarifying or changing, here: {url}",
+    },
+    "off_frame_answer": {
+        "fr": "Cadre a retenu la réponse du modèle : elle va contre le cadre « {slug} » (v{version}) : {items}. "
+        "Reformulez la demande, ou clarifiez le cadre ici : {url}",
+        "en": "Cadre held back the model's answer: it goes against the frame “{slug}” (v{version}): {items}. "
+        "Rephrase the request, or clarify the frame here: {url}",
+    },
+}
+
+FINDING_ITEMS: dict[str, dict[str, str]] = {  # how a refusal message names what was hit
+    "refusal": {"fr": "le refus « {item} »", "en": "the refusal “{item}”"},
+    "lexicon": {"fr": "le terme banni « {item} »", "en": "the banned term “{item}”"},
 }
 
 ERRORS: dict[str, dict[str, str]] = {

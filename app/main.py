@@ -26,7 +26,7 @@ from app.deps import Services
 from app.errors import CadreError, error_bytes, error_response
 from app.gateway import Gateway
 from app.prompting import prompt_environment
-from app.routes import admin_api, admin_pages, health
+from app.routes import admin_api, admin_pages, health, report_api, report_pages
 from app.store import Store, hash_secret
 from app.upstream import Upstream
 
@@ -157,6 +157,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="A gateway that refuses to generate until a clear strategic frame is published, "
                   "then injects it into every prompt.")
     app.include_router(admin_api.router)
+    app.include_router(report_api.router)
+    app.include_router(report_pages.router)  # before admin_pages: its last route answers any /admin path
     app.include_router(admin_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)

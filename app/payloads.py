@@ -94,3 +94,75 @@ def usage_of(body: dict[str, Any]) -> tuple[int | None, int | None, int | None]:
     total = usage.get("total_tokens")
     return (prompt if isinstance(prompt, int) else None, completion if isinstance(completion, int) else None,
             total if isinstance(total, int) else None)
+
+
+# ------------------------------------------------------------------------------- texts the révélateur reads
+def request_text(endpoint: Endpoint, payload: dict[str, Any]) -> str:
+    """What the user asks, one part per line: every user message of a chat (text or text parts), the prompt(s)
+    of a completion, the input of a response (a string, or the text of its user items). Frame and system
+    messages are left out: the check is about the request."""
+    if endpoint is CHAT:
+        return "\n".join(_parts_text(m.get("content"), "text") for m in payload["messages"] if m["role"] == "user")
+    value = payload.get(endpoint.prompt_field or "")
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list):
+        return ""
+    if endpoint is COMPLETIONS:
+        return "\n".join(v for v in value if isinstance(v, str))  # lists of token ids are not read
+    return "\n".join(_parts_text(item.get("content"), "input_text") for item in value
+                     if isinstance(item, dict) and item.get("role") == "user")
+
+
+def _parts_text(content: Any, part_type: str) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(p["text"] for p in content
+                         if isinstance(p, dict) and p.get("type") == part_type and isinstance(p.get("text"), str))
+    return ""
+
+
+def answer_text(endpoint: Endpoint, body: Any) -> str:
+    """The model's text in a non-streamed answer (every choice; a response's output_text parts)."""
+    if not isinstance(body, dict):
+        return ""
+    if endpoint is RESPONSES:
+        return "\n".join(_parts_text(item.get("content"), "output_text") for item in body.get("output") or ()
+                         if isinstance(item, dict) and item.get("type") == "message")
+    texts = []
+    for choice in body.get("choices") or ():
+        if not isinstance(choice, dict):
+            continue
+        text = _field(choice.get("message"), "content") if endpoint is CHAT else choice.get("text")
+        if isinstance(text, str):
+            texts.append(text)
+    return "\n".join(texts)
+
+
+def stream_text(endpoint: Endpoint, data: bytes) -> str:
+    """The model's text in a streamed answer's events (chat and completions deltas, Responses text deltas)."""
+    pieces: list[str] = []
+    for line in data.split(b"\n"):
+        if not line.startswith(b"data:") or line[5:].strip() == b"[DONE]":
+            continue
+        try:
+            event = orjson.loads(line[5:])
+        except orjson.JSONDecodeError:
+            continue
+        if not isinstance(event, dict):
+            continue
+        if endpoint is RESPONSES:
+            if event.get("type") == "response.output_text.delta" and isinstance(event.get("delta"), str):
+                pieces.append(event["delta"])
+            continue
+        for choice in event.get("choices") or ():
+            if isinstance(choice, dict):
+                text = _field(choice.get("delta"), "content") if endpoint is CHAT else choice.get("text")
+                if isinstance(text, str):
+                    pieces.append(text)
+    return "".join(pieces)
+
+
+def _field(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, dict) else None

@@ -17,41 +17,12 @@ import orjson
 
 from app.console import strings
 from app.frame import Frame
+from app.store import ReportRows, Version
 
 UNSTABLE_WINDOW = dt.timedelta(days=30)  # two priority changes this close together are themselves a finding
 TOP_ITEMS = 5
 EXAMPLES = 3
 PRIORITIES = ("1", "2", "3", "none")  # the traffic buckets; "none" = served no priority (unattributed)
-
-
-@dataclass(frozen=True)
-class Tally:
-    """One group of the store's GROUP BY: how many decisions had these values."""
-
-    outcome: str
-    code: str | None
-    check_outcome: str | None
-    priority: int | None
-    count: int
-
-
-@dataclass(frozen=True)
-class Published:
-    """One published version as the report needs it."""
-
-    version: int
-    published_at: dt.datetime
-    priorities: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ReportInput:
-    """What the store reads for a report (see ``Store.report_input``)."""
-
-    tallies: list[Tally]
-    findings: list[tuple[str, str | None]]  # (findings JSON, the row's excerpt) of rows that have findings
-    versions: list[Published]  # published in the period, oldest first
-    before: Published | None  # the version in force when the period began
 
 
 @dataclass
@@ -136,7 +107,8 @@ class Report:
         out: list[str] = []
         if self.total == 0:
             return [strings.text("report_empty", lang)]
-        out.append(strings.count("report_summary", self.total, lang, forwarded=self.forwarded, refused=self.refused_total, failed=self.failed_total))
+        out.append(strings.count("report_summary", self.total, lang, forwarded=self.forwarded,
+                                 refused=self.refused_total, failed=self.failed_total))
         share = self.no_priority_percent
         if share is not None and self.by_priority["none"]:
             out.append(strings.text("report_no_priority", lang, pct=share))
@@ -217,35 +189,34 @@ def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def build(slug: str, frame: Frame | None, data: ReportInput, days: int, until: dt.datetime) -> Report:
+def build(slug: str, frame: Frame | None, rows: ReportRows, days: int, until: dt.datetime) -> Report:
     """The report of ``slug`` for the ``days`` up to ``until``; ``frame`` is its published version (if any)."""
     forwarded = checked = off_frame = total = 0
     refused: Counter[str] = Counter()
     failed: Counter[str] = Counter()
     by_priority = dict.fromkeys(PRIORITIES, 0)
-    for t in data.tallies:
-        total += t.count
-        if t.outcome == "forwarded":
-            forwarded += t.count
-            bucket = str(t.priority) if t.priority in (1, 2, 3) else "none"
-            by_priority[bucket] += t.count
-        elif t.outcome == "refused":
-            refused[t.code or "unknown"] += t.count
+    for outcome, code, check_outcome, priority, n in rows.counts:
+        total += n
+        if outcome == "forwarded":
+            forwarded += n
+            by_priority[str(priority) if priority in (1, 2, 3) else "none"] += n
+        elif outcome == "refused":
+            refused[code or "unknown"] += n
         else:
-            failed[t.code or "unknown"] += t.count
-        if t.check_outcome is not None:
-            checked += t.count
-            off_frame += t.count if t.check_outcome == "off_frame" else 0
-    items = hits(data.findings)
+            failed[code or "unknown"] += n
+        if check_outcome is not None:
+            checked += n
+            off_frame += n if check_outcome == "off_frame" else 0
+    items = hits(rows.findings)
     return Report(
         slug=slug, days=days, since=until - dt.timedelta(days=days), until=until,
         language=frame.language if frame else strings.DEFAULT,
-        priorities=tuple(p for p in frame.priorities if p.strip()) if frame else (),
+        priorities=ranked(frame.priorities) if frame else (),
         total=total, forwarded=forwarded, refused=dict(refused), failed=dict(failed), by_priority=by_priority,
         checked=checked, off_frame=off_frame,
         refusal_items=[i for i in items if i.kind == "refusal"][:TOP_ITEMS],
         lexicon_items=[i for i in items if i.kind == "lexicon"][:TOP_ITEMS],
-        versions=[v.version for v in data.versions], changes=priority_changes(data.before, data.versions))
+        versions=[v.version for v in rows.versions], changes=priority_changes(rows.before, rows.versions))
 
 
 def hits(rows: Iterable[tuple[str, str | None]]) -> list[ItemHits]:
@@ -273,15 +244,16 @@ def hits(rows: Iterable[tuple[str, str | None]]) -> list[ItemHits]:
     return sorted(found.values(), key=lambda h: (-h.count, h.item))
 
 
-def priority_changes(before: Published | None, versions: Sequence[Published]) -> list[Change]:
+def priority_changes(before: Version | None, versions: Sequence[Version]) -> list[Change]:
     """Each version of the period whose ranked priorities differ from the version before it (order counts:
     swapping priorities 1 and 2 is a change). A first publication is not a change."""
     changes = []
-    previous = before
+    previous = ranked(before.frame.priorities) if before is not None else None
     for version in versions:
-        if previous is not None and previous.priorities != version.priorities:
-            changes.append(Change(version.version, version.published_at, previous.priorities, version.priorities))
-        previous = version
+        current = ranked(version.frame.priorities)
+        if previous is not None and previous != current:
+            changes.append(Change(version.version, version.published_at, previous, current))
+        previous = current
     return changes
 
 

@@ -556,3 +556,34 @@ class Store:
             for frame_slug, outcome, count in (await conn.execute(query)).all():
                 out.setdefault(frame_slug or "", {})[outcome] = int(count)
         return out
+
+    # ------------------------------------------------------------------------ report (issue 5, app/report.py)
+    async def report_rows(self, slug: str, since: dt.datetime, max_findings: int = 5000) -> ReportRows:
+        """What the report of ``slug`` since ``since`` is computed from: decisions counted by outcome, code,
+        check outcome and priority (GROUP BY), the findings of the latest ``max_findings`` rows that have some,
+        the versions published since, and the version in force before."""
+        t, v = db.decisions, db.frame_versions
+        mine = (t.c.frame == slug, t.c.at >= since)
+        counts = (sa.select(t.c.outcome, t.c.code, t.c.check_outcome, t.c.priority, sa.func.count())
+                  .where(*mine).group_by(t.c.outcome, t.c.code, t.c.check_outcome, t.c.priority))
+        findings = (sa.select(t.c.findings, t.c.excerpt).where(*mine, t.c.findings.is_not(None))
+                    .order_by(t.c.id.desc()).limit(max_findings))
+        async with self.engine.connect() as conn:
+            await self._get(conn, slug)
+            tallies = [(o, c, k, p, int(n)) for o, c, k, p, n in (await conn.execute(counts)).all()]
+            found = [(f, e) for f, e in (await conn.execute(findings)).all()]
+            published = (await conn.execute(sa.select(v).where(v.c.slug == slug, v.c.published_at >= since)
+                                            .order_by(v.c.version))).all()
+            before = (await conn.execute(sa.select(v).where(v.c.slug == slug, v.c.published_at < since)
+                                         .order_by(v.c.version.desc()).limit(1))).first()
+        return ReportRows(tallies, found, [_version(r) for r in published], _version(before) if before else None)
+
+
+@dataclass(frozen=True)
+class ReportRows:
+    """What a frame's report is computed from (see ``app/report.py``)."""
+
+    counts: list[tuple[str, str | None, str | None, int | None, int]]  # outcome, code, check, priority, how many
+    findings: list[tuple[str, str | None]]  # (findings JSON, the row's excerpt), latest first
+    versions: list[Version]  # published in the period, oldest first
+    before: Version | None  # in force when the period began

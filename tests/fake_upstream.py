@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Scope = dict[str, Any]
+REPLY_TEXT = "Bonjour, ceci est la réponse du modèle."
 
 
 @dataclass
@@ -34,7 +35,8 @@ class FakeUpstream:
     chunk_delay: float = 0.0  # seconds between streamed chunks
     chunks: int = 5
     split_usage: bool = False  # send the event carrying "usage" in two writes (split inside the word)
-    reply_text: str = "Bonjour, ceci est la réponse du modèle."
+    reply_text: str = REPLY_TEXT
+    stream_text: str | None = None  # a text streamed as one more delta after the "tok{i} " ones
     judge_answer: str | None = None  # for later: a scripted classifier answer
     requests: list[Received] = field(default_factory=list)
     gate: threading.Event = field(default_factory=threading.Event)
@@ -45,6 +47,7 @@ class FakeUpstream:
     def reset(self) -> None:
         self.mode, self.delay, self.chunk_delay, self.chunks = "ok", 0.0, 0.0, 5
         self.split_usage = False
+        self.reply_text, self.stream_text = REPLY_TEXT, None
         self.requests.clear()
         self.gate.clear()
         self.gate_released_by_client = None
@@ -114,7 +117,7 @@ class FakeUpstream:
     async def _stream(self, receive: Any, send: Any, kind: str) -> None:
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]})
-        events = _events(kind, self.chunks)
+        events = _events(kind, self.chunks, self.stream_text)
         # uvicorn never cancels the app when the peer leaves (send() just becomes a no-op): watch for it.
         gone = asyncio.Event()
         watcher = asyncio.ensure_future(_watch_disconnect(receive, gone))
@@ -193,7 +196,8 @@ def _sse(obj: Any, event: str | None = None) -> bytes:
     return head + b"data: " + json.dumps(obj).encode() + b"\n\n"
 
 
-def _events(kind: str, n: int) -> list[bytes]:
+def _events(kind: str, n: int, extra: str | None = None) -> list[bytes]:
+    texts = [f"tok{i} " for i in range(n)] + ([extra] if extra else [])
     if kind == "chat":
         def chunk(delta: dict[str, Any], finish: str | None = None, usage: Any = None) -> bytes:
             obj: dict[str, Any] = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1,
@@ -202,20 +206,20 @@ def _events(kind: str, n: int) -> list[bytes]:
             if usage:
                 obj["usage"] = usage
             return _sse(obj)
-        return ([chunk({"role": "assistant", "content": ""})] + [chunk({"content": f"tok{i} "}) for i in range(n)]
+        return ([chunk({"role": "assistant", "content": ""})] + [chunk({"content": text}) for text in texts]
                 + [chunk({}, "stop", USAGE), b"data: [DONE]\n\n"])
     if kind == "completions":
         return [_sse({"id": "cmpl-fake", "object": "text_completion", "created": 1, "model": "fake-model",
-                      "choices": [{"index": 0, "text": f"tok{i} ", "finish_reason": None}]}) for i in range(n)
+                      "choices": [{"index": 0, "text": text, "finish_reason": None}]}) for text in texts
                 ] + [b"data: [DONE]\n\n"]
     out = [_sse({"type": "response.created", "sequence_number": 0,
                  "response": {"id": "resp_fake", "object": "response", "status": "in_progress", "output": []}},
                 "response.created")]
-    for i in range(n):
+    for i, text in enumerate(texts):
         out.append(_sse({"type": "response.output_text.delta", "sequence_number": i + 1, "item_id": "msg_fake",
-                         "output_index": 0, "content_index": 0, "delta": f"tok{i} "},
+                         "output_index": 0, "content_index": 0, "delta": text},
                         "response.output_text.delta"))
-    out.append(_sse({"type": "response.completed", "sequence_number": n + 1,
+    out.append(_sse({"type": "response.completed", "sequence_number": len(texts) + 1,
                      "response": {"id": "resp_fake", "object": "response", "status": "completed", "output": [],
                                   "usage": {"input_tokens": 42, "output_tokens": n, "total_tokens": 42 + n}}},
                     "response.completed"))

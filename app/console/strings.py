@@ -421,6 +421,82 @@ S: dict[str, dict[str, str]] = {
     "outcome_forwarded": {"fr": "transmise", "en": "forwarded"},
     "outcome_refused": {"fr": "refusée", "en": "refused"},
     "outcome_failed": {"fr": "en échec", "en": "failed"},
+    # ------------------------------------------------------------------------------ report (révélateur)
+    "tab_report": {"fr": "Rapport", "en": "Report"},
+    "report_title": {"fr": "Rapport : {name}", "en": "Report: {name}"},
+    "report_intro": {"fr": "Ce que les demandes faites à l'IA révèlent de votre cadre : ce qui a été refusé, les "
+                           "priorités réellement servies, les refus demandés quand même.",
+                     "en": "What the requests made to the AI reveal about your frame: what was refused, the "
+                           "priorities actually served, the refusals asked for anyway."},
+    "report_period_label": {"fr": "Période", "en": "Period"},
+    "report_period_one": {"fr": "le dernier jour", "en": "the last day"},
+    "report_period_other": {"fr": "les {n} derniers jours", "en": "the last {n} days"},
+    "report_show": {"fr": "Afficher", "en": "Show"},
+    "report_findings": {"fr": "Ce qui ressort", "en": "What stands out"},
+    "report_in_frame_language": {"fr": "Dans la langue du cadre", "en": "In the frame's language"},
+    "report_outcomes": {"fr": "Demandes", "en": "Requests"},
+    "report_priorities": {"fr": "Priorités servies", "en": "Priorities served"},
+    "report_priorities_hint": {"fr": "Les demandes transmises, par priorité déclarée (en-tête x-cadre-priority, "
+                                     "metadata.cadre_priority ou avis du juge).",
+                               "en": "Forwarded requests, by declared priority (x-cadre-priority header, "
+                                     "metadata.cadre_priority or the judge's answer)."},
+    "report_refusals": {"fr": "Refus demandés quand même", "en": "Refusals asked for anyway"},
+    "report_refusals_none": {"fr": "Aucune demande n'a touché un refus du cadre sur la période.",
+                             "en": "No request ran into one of the frame's refusals in the period."},
+    "report_lexicon": {"fr": "Mots bannis rencontrés", "en": "Banned words met"},
+    "report_examples": {"fr": "Exemples", "en": "Examples"},
+    "report_hits_one": {"fr": "{n} demande", "en": "{n} request"},
+    "report_hits_other": {"fr": "{n} demandes", "en": "{n} requests"},
+    "report_changes": {"fr": "Changements du cadre", "en": "Frame changes"},
+    "report_change_line": {"fr": "v{version}, {when}", "en": "v{version}, {when}"},
+    "report_change_before": {"fr": "avant", "en": "before"},
+    "report_change_after": {"fr": "après", "en": "after"},
+    "report_unpublished": {"fr": "Ce cadre n'est pas encore publié : le classement déclaré apparaîtra à la "
+                                 "première publication.",
+                           "en": "This frame is not published yet: the declared ranking appears with the first "
+                                 "publication."},
+    "report_empty": {"fr": "Aucune demande pour ce cadre sur la période.",
+                     "en": "No request for this frame in the period."},
+    "report_summary_one": {"fr": "{n} demande sur la période (transmises : {forwarded}, refusées : {refused}, en "
+                                 "échec : {failed}).",
+                           "en": "{n} request in the period (forwarded: {forwarded}, refused: {refused}, failed: "
+                                 "{failed})."},
+    "report_summary_other": {"fr": "{n} demandes sur la période (transmises : {forwarded}, refusées : {refused}, "
+                                   "en échec : {failed}).",
+                             "en": "{n} requests in the period (forwarded: {forwarded}, refused: {refused}, "
+                                   "failed: {failed})."},
+    "report_no_priority": {"fr": "{pct}\u00a0% des demandes transmises ne servaient aucune priorité.",
+                           "en": "{pct}% of generation served no priority."},
+    "report_priority_inverted": {"fr": "La priorité {low} reçoit plus de demandes que la priorité {high} ({low_n} "
+                                       "contre {high_n}).",
+                                 "en": "Priority {low} gets more requests than priority {high} ({low_n} against "
+                                       "{high_n})."},
+    "report_off_frame": {"fr": "{pct}\u00a0% des demandes vérifiées sortaient du cadre.",
+                         "en": "{pct}% of checked requests were off frame."},
+    "report_top_refusal_one": {"fr": "Refus le plus demandé quand même : « {item} » ({n} demande).",
+                               "en": "Refusal most asked for anyway: “{item}” ({n} request)."},
+    "report_top_refusal_other": {"fr": "Refus le plus demandé quand même : « {item} » ({n} demandes).",
+                                 "en": "Refusal most asked for anyway: “{item}” ({n} requests)."},
+    "report_priorities_unstable": {"fr": "Les priorités ont changé {n} fois en {days} jours : l'IA a servi une "
+                                         "stratégie qui bougeait. Stabilisez le classement avant de le juger.",
+                                   "en": "Priorities changed {n} times in {days} days: the AI served a moving "
+                                         "strategy. Settle the ranking before judging it."},
+    "report_priorities_changed_one": {"fr": "Les priorités ont changé {n} fois sur la période.",
+                                      "en": "Priorities changed {n} time in the period."},
+    "report_priorities_changed_other": {"fr": "Les priorités ont changé {n} fois sur la période.",
+                                        "en": "Priorities changed {n} times in the period."},
+    "report_versions_one": {"fr": "{n} version publiée sur la période.", "en": "{n} version published in the period."},
+    "report_versions_other": {"fr": "{n} versions publiées sur la période.",
+                              "en": "{n} versions published in the period."},
+    "report_chart_outcomes": {"fr": "Ce que sont devenues les demandes", "en": "What happened to the requests"},
+    "report_chart_priorities": {"fr": "Demandes transmises par priorité", "en": "Forwarded requests by priority"},
+    "report_chart_empty": {"fr": "aucune donnée", "en": "no data"},
+    "report_bar_forwarded": {"fr": "Transmises", "en": "Forwarded"},
+    "report_bar_refused": {"fr": "Refusées : {reason}", "en": "Refused: {reason}"},
+    "report_bar_failed": {"fr": "En échec : {reason}", "en": "Failed: {reason}"},
+    "report_bar_priority": {"fr": "Priorité {n} · {name}", "en": "Priority {n} · {name}"},
+    "report_bar_priority_undeclared": {"fr": "Priorité {n} (plus déclarée)", "en": "Priority {n} (no longer declared)"},
+    "report_bar_no_priority": {"fr": "Aucune priorité", "en": "No priority"},
     # ------------------------------------------------------------------------- relative and absolute time
     "ago_now": {"fr": "à l'instant", "en": "just now"},
     "ago_minutes_one": {"fr": "il y a {n} minute", "en": "{n} minute ago"},

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.deps import AdminDep, ServicesDep, StoreDep
-from app.errors import InvalidRequest
+from app.errors import Conflict, InvalidRequest
 from app.frame import Frame, lint
 from app.prompting import render_frame
+from app.revelateur import findings
 from app.store import FrameState, check_slug
 
 router = APIRouter(prefix="/api", tags=["management"])
@@ -97,6 +98,43 @@ async def rollback(slug: str, body: RollbackIn, actor: AdminDep, services: Servi
     state = await services.store.rollback(slug, body.version, actor, revision_of(if_match))
     services.directory.invalidate()
     return _state(response, state)
+
+
+class PolicyIn(BaseModel):
+    """A frame's check policy."""
+
+    model_config = ConfigDict(extra="forbid")
+    policy: Literal["off", "flag", "refuse"] = Field(
+        description="off: no check; flag: check, record, forward; refuse: refuse off-frame requests (400).")
+
+
+class CheckIn(BaseModel):
+    """A request text to check against the published frame."""
+
+    model_config = ConfigDict(extra="forbid")
+    prompt: str = Field(max_length=1_000_000, description="The request's text, as a user would send it.")
+
+
+@router.put("/frames/{slug}/policy", summary="Set the frame's check policy: off, flag or refuse")
+async def set_policy(slug: str, body: PolicyIn, _: AdminDep, services: ServicesDep,
+                     response: Response) -> dict[str, Any]:
+    state = await services.store.set_policy(slug, body.policy)
+    services.directory.invalidate()
+    return _state(response, state)
+
+
+@router.post("/frames/{slug}/check", summary="Check a request against the published frame; nothing is forwarded")
+async def check_request(slug: str, body: CheckIn, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
+    await services.store.get_frame(slug)  # 404 for an unknown frame
+    published = await services.directory.published(slug)
+    if published is None:
+        raise Conflict(f"Le cadre « {slug} » n'a pas de version publiée (ou il est archivé) : publiez-le d'abord. "
+                       f"/ The frame “{slug}” has no published version (or is archived): publish it first.",
+                       code="frame_not_published", param="slug")
+    hits = published.checker.check(body.prompt)
+    found = [{**f, "excerpt": h.excerpt} for f, h in zip(findings(hits, "request"), hits, strict=True)]
+    return {"outcome": "off_frame" if hits else "fits", "findings": found, "priority": None,
+            "version": published.version.version, "policy": published.policy}
 
 
 @router.get("/frames/{slug}/versions", summary="Published versions, oldest first")

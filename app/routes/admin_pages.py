@@ -6,6 +6,7 @@ buttons, copy). Every page needs the session and every post its CSRF token (see 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from typing import Annotated, Any
@@ -276,8 +277,7 @@ def _at_revision(state: FrameState, revision: int | None) -> FrameState:
     """The state as the form knew it: re-shown pages keep the form's revision, so a conflict is still seen."""
     if revision is None or revision == state.revision:
         return state
-    return FrameState(state.slug, state.draft, revision, state.created_at, state.updated_at, state.updated_by,
-                      state.archived_at, state.published)
+    return dataclasses.replace(state, revision=revision)
 
 
 @router.post("/frames/{slug}/check")

@@ -1,0 +1,80 @@
+"""Two real replicas (two ``cadre serve`` processes) over one PostgreSQL: a publish, a rollback or a revoke
+made through one is enforced by the other within 1 second, although the other had it cached."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ADMIN, good_frame, put_frame
+from tests.resilience_support import SLUG, Process, chat_body, frame_and_key, start_cadre
+
+pytestmark = pytest.mark.postgres
+WITHIN = 1.0  # seconds: the issue's promise, with the default cache_check_interval (0.5 s)
+OLD_PROMISE = good_frame()["promise"]
+NEW_PROMISE = "Votre vélo réparé en 24 heures, ou la réparation offerte."
+
+
+@pytest.fixture
+def replicas(tmp_path: Path, postgres_url: str, upstream_url: str) -> Iterator[tuple[Process, Process]]:
+    first = second = None
+    try:
+        first = start_cadre(tmp_path, postgres_url, upstream_url)
+        second = start_cadre(tmp_path, postgres_url, upstream_url)
+        yield first, second
+    finally:
+        for replica in (first, second):
+            if replica is not None:
+                replica.stop()
+
+
+def preview(client: httpx.Client, key: str) -> httpx.Response:
+    """A ``cadre-preview`` request: the answer is the body that would go upstream, frame included."""
+    return client.post("/v1/chat/completions", json=chat_body(stream=False, model="cadre-preview"),
+                       headers={"authorization": f"Bearer {key}"})
+
+
+def served_within(client: httpx.Client, key: str, since: float, frame: str, text: str) -> float:
+    """Poll the replica until it injects version ``frame`` (with ``text`` in the prompt); the seconds it took."""
+    while True:
+        r = preview(client, key)
+        assert r.status_code == 200, r.text
+        content = r.json()["choices"][0]["message"]["content"]
+        if r.headers["x-cadre-frame"] == frame and text in content:
+            return time.monotonic() - since
+        if time.monotonic() - since > WITHIN:
+            pytest.fail(f"the other replica still serves {r.headers['x-cadre-frame']} after {WITHIN} s")
+        time.sleep(0.01)
+
+
+def test_publish_rollback_and_revoke_reach_the_other_replica_within_a_second(
+        replicas: tuple[Process, Process]) -> None:
+    first, second = replicas
+    key, key_id = frame_and_key(first.url)
+    with httpx.Client(base_url=first.url, headers=ADMIN, timeout=10.0) as admin, \
+            httpx.Client(base_url=second.url, timeout=10.0) as other:
+        for _ in range(3):  # the second replica now has the key and version 1 in its cache
+            r = preview(other, key)
+            assert r.status_code == 200, r.text
+            assert r.headers["x-cadre-frame"] == f"{SLUG}@1"
+            assert OLD_PROMISE in r.json()["choices"][0]["message"]["content"]
+
+        put_frame(admin, SLUG, good_frame(promise=NEW_PROMISE))
+        served_within(other, key, time.monotonic(), f"{SLUG}@2", NEW_PROMISE)
+
+        r = admin.post(f"/api/frames/{SLUG}/rollback", json={"version": 1})
+        assert r.status_code == 200, r.text
+        served_within(other, key, time.monotonic(), f"{SLUG}@3", OLD_PROMISE)
+
+        r = admin.delete(f"/api/keys/{key_id}")
+        assert r.status_code == 200, r.text
+        revoked = time.monotonic()
+        while (r := preview(other, key)).status_code == 200:
+            assert time.monotonic() - revoked <= WITHIN, f"the other replica still accepts the key after {WITHIN} s"
+            time.sleep(0.01)
+        assert r.status_code == 401, r.text
+        assert r.json()["error"]["code"] == "invalid_api_key", r.text
