@@ -65,6 +65,22 @@ class Settings(BaseSettings):
         description="Request excerpts (200 characters) kept in the decision log by the révélateur: none, "
         "refused (the requests it refuses) or all (every checked request).",
     )
+    judge_model: str | None = Field(
+        None,
+        description="Upstream model of the révélateur's judge: a short classification call on each checked "
+        "request (fits the frame? which priority? which refusal?). Unset: no judge, no call.",
+    )
+    judge_timeout: float = Field(
+        2.0, gt=0, description="Seconds the judge may take; then it counts as unavailable (see CADRE_JUDGE_FAIL)."
+    )
+    judge_fail: Literal["open", "closed"] = Field(
+        "open",
+        description="Under the refuse policy, when the judge cannot answer: open forwards the request (recorded "
+        "judge_unavailable), closed refuses it with 503 judge_unavailable.",
+    )
+    judge_cache_size: int = Field(
+        10_000, ge=0, description="Judge answers kept in memory (by frame version and request hash); 0: none."
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     console_session_hours: float = Field(
         12.0, gt=0, description="Hours a console sign-in lasts; then the console asks for the admin token again."

@@ -9,7 +9,8 @@
     ├── PreconditionFailed  412     precondition_failed / etag_mismatch (+ "current": the state now)
     ├── Unprocessable       422     invalid_request_error / frame_has_errors (+ "findings")
     ├── FrameRefusal        409|400 frame_refusal / frame_missing | frame_unclear | off_frame
-    └── UpstreamError       502|504 upstream_error / upstream_unavailable | upstream_timeout
+    ├── UpstreamError       502|504 upstream_error / upstream_unavailable | upstream_timeout
+    └── JudgeUnavailable    503     server_error / judge_unavailable (x-should-retry: true)
 """
 
 from __future__ import annotations
@@ -88,6 +89,15 @@ class UpstreamError(CadreError):
 
 class UpstreamTimeout(UpstreamError):
     status, code = 504, "upstream_timeout"
+
+
+class JudgeUnavailable(CadreError):
+    """The révélateur's judge could not answer and the settings say to fail closed: retry later."""
+
+    status, type, code = 503, "server_error", "judge_unavailable"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, headers={"x-should-retry": "true", "retry-after": "1"})
 
 
 def error_bytes(message: str, type_: str, code: str | None, param: str | None = None) -> bytes:

@@ -121,7 +121,22 @@ REFUSAL: dict[str, dict[str, str]] = {
         "en": "Cadre held back the model's answer: it goes against the frame “{slug}” (v{version}): {items}. "
         "Rephrase the request, or clarify the frame here: {url}",
     },
+    "off_frame_judge": {
+        "fr": "Cadre refuse cette demande : elle va contre le cadre « {slug} » (v{version}) : {items}. "
+        "Avis du juge : {why} Si vous voulez vraiment le faire, c'est le cadre qu'il faut clarifier ou changer, "
+        "ici : {url}",
+        "en": "Cadre refuses this request: it goes against the frame “{slug}” (v{version}): {items}. "
+        "The judge's view: {why} If you really mean to do it, it is the frame that needs clarifying or changing, "
+        "here: {url}",
+    },
 }
+
+JUDGE_UNAVAILABLE = (
+    "Cadre ne peut pas vérifier cette demande : le juge du révélateur n'a pas répondu ({reason}), et le cadre "
+    "« {slug} » refuse ce qu'il ne peut pas vérifier (CADRE_JUDGE_FAIL=closed). Réessayez dans un instant. / "
+    "Cadre cannot check this request: the révélateur's judge did not answer ({reason}), and the frame “{slug}” "
+    "refuses what it cannot check (CADRE_JUDGE_FAIL=closed). Try again in a moment."
+)
 
 FINDING_ITEMS: dict[str, dict[str, str]] = {  # how a refusal message names what was hit
     "refusal": {"fr": "le refus « {item} »", "en": "the refusal “{item}”"},
