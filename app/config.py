@@ -48,7 +48,7 @@ class Settings(BaseSettings):
         "system", description="Role of the injected frame message in chat requests."
     )
     prompts_dir: Path | None = Field(
-        None, description="Folder whose templates override the packaged prompts/ (frame.fr.j2 ...)."
+        None, description="Folder whose templates override the packaged prompts/ (frame.fr.j2, judge.fr.j2 ...)."
     )
     cache_check_interval: float = Field(
         0.5,

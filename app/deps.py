@@ -14,6 +14,7 @@ from app.config import Settings
 from app.console.state import Console
 from app.decisions import DecisionLog
 from app.errors import InvalidRequest, Unauthenticated
+from app.judge import Judge
 from app.store import Store, hash_secret
 from app.upstream import Upstream
 
@@ -30,6 +31,11 @@ class Services:
     prompts: jinja2.Environment
     admin_hashes: set[str]
     console: Console  # the web console's templates, sessions and sign-in throttle
+    judge: Judge | None = None  # the révélateur's judge: built from the settings when CADRE_JUDGE_MODEL is set
+
+    def __post_init__(self) -> None:
+        if self.judge is None:
+            self.judge = Judge.from_settings(self.settings, self.upstream, self.prompts)
 
     def is_admin(self, token: str) -> bool:
         digest = hash_secret(token)

@@ -183,10 +183,11 @@ class Gateway:
 
     # ------------------------------------------------------------------------------- generation
     async def generate(self, request: Request, services: Services, endpoint: Endpoint) -> None:
-        """auth -> payload -> frame -> decision (frame, then the révélateur's check) -> injection -> upstream
-        (-> the answer check) -> record."""
+        """auth -> payload -> frame -> decision (frame, then the révélateur's check, then its judge under
+        refuse) -> injection -> upstream (-> the answer check) -> record (after the judge, under flag)."""
         started = time.perf_counter()
         decision = Decision(request.request_id, endpoint.name, "failed", 0.0)
+        judge_later: revelateur.Review | None = None  # flag + judge: judged once the answer was sent
         try:
             key = await self.authenticate(request, services)
             decision.key_id, decision.frame = key.id, key.frame
@@ -209,6 +210,18 @@ class Gateway:
                 decision.outcome, decision.code = "refused", seen.refusal.code
                 await self.refuse(request, key, seen.refusal, endpoint, payload, published)
                 return
+            if services.judge is not None and seen is not None and payload["model"] != PREVIEW_MODEL:
+                if published.policy == "flag":
+                    judge_later = seen
+                else:  # refuse: the judge decides before anything is forwarded (bounded by its timeout)
+                    stop = await revelateur.judge_first(services.judge, seen, decision)
+                    if stop is not None:
+                        decision.outcome, decision.code = "refused", stop.code
+                        if isinstance(stop, FrameRefusal):
+                            await self.refuse(request, key, stop, endpoint, payload, published)
+                        else:  # judge_unavailable, failing closed: retryable, never a message
+                            await self._fail(request, stop)
+                        return
             body = self.inject(endpoint, payload, published, services)
             frame_header = (b"x-cadre-frame", published.header)
             if payload["model"] == PREVIEW_MODEL:
@@ -243,7 +256,10 @@ class Gateway:
                 task.uncancel()
         finally:
             decision.latency_ms = (time.perf_counter() - started) * 1000
-            services.decisions.add(decision)
+            if judge_later is not None and services.judge is not None and decision.outcome == "forwarded":
+                revelateur.judge_later(services.judge, judge_later, decision, services.decisions.add)
+            else:
+                services.decisions.add(decision)
 
     async def authenticate(self, request: Request, services: Services) -> Key:
         secret = bearer(request.authorization)

@@ -4,10 +4,15 @@ the priority a request says it serves. Pure: takes values, fills the decision, r
 Policies: ``off`` checks nothing; ``flag`` checks, records, forwards; ``refuse`` refuses an off-frame request
 (400 ``off_frame``) and replaces a non-streamed answer that breaks the frame. The checker was compiled once
 per published version (``cache.Directory``); a request costs one ``Checker.check`` (its fast path for most).
+
+The judge (``app/judge.py``, when ``CADRE_JUDGE_MODEL`` is set) comes after the local check: under ``refuse``
+before forwarding (``judge_first``, bounded by its timeout, failing open or closed), under ``flag`` after the
+answer was sent (``judge_later``: the decision is added to the log when the judge answered or gave up).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +21,9 @@ import orjson
 from app import payloads
 from app.cache import Published
 from app.checks import Hit
-from app.errors import FrameRefusal
-from app.i18n import FINDING_ITEMS, REFUSAL
+from app.errors import CadreError, FrameRefusal, JudgeUnavailable
+from app.i18n import FINDING_ITEMS, JUDGE_UNAVAILABLE, REFUSAL
+from app.judge import Judge, NoAnswer, Verdict
 from app.payloads import Endpoint
 from app.refusals import console_url
 from app.store import Decision
@@ -96,6 +102,81 @@ def _record(decision: Decision, hits: list[Hit], source: str) -> None:
     if decision.findings:
         found = [*orjson.loads(decision.findings), *found]
     decision.check_outcome, decision.findings = "off_frame", orjson.dumps(found).decode()
+
+
+# ---------------------------------------------------------------------------------------------- judge
+async def judge_first(judge: Judge, seen: Review, decision: Decision) -> CadreError | None:
+    """Under ``refuse``, before forwarding: the refusal (400 ``off_frame``) when the judge says the request
+    goes against the frame; when it gives no answer, the 503 ``judge_unavailable`` (fail closed) or None
+    (fail open: forwarded, ``code`` ``judge_unavailable``). Its priority is recorded either way."""
+    try:
+        verdict = await judge.verdict(seen.published, seen.text)
+    except NoAnswer as exc:
+        record_no_answer(decision, exc.reason)
+        if judge.fail == "closed":
+            if seen.excerpts != "none" and decision.excerpt is None:
+                decision.excerpt = _excerpt(seen.text)
+            return JudgeUnavailable(JUDGE_UNAVAILABLE.format(reason=exc.reason, slug=seen.published.slug))
+        decision.code = "judge_unavailable"
+        return None
+    record_verdict(decision, verdict, seen, refused=not verdict.fits)
+    return None if verdict.fits else judged_refusal(seen.published, verdict, seen.public_url)
+
+
+def judge_later(judge: Judge, seen: Review, decision: Decision, add: Callable[[Decision], None]) -> None:
+    """Under ``flag``, once the answer was sent: judge in the background, record, then ``add`` the decision
+    (held until then, at most the judge's timeout; added at once when too many are in flight)."""
+    def finish(outcome: Verdict | NoAnswer) -> None:
+        if isinstance(outcome, Verdict):
+            record_verdict(decision, outcome, seen, refused=False)
+        else:
+            record_no_answer(decision, outcome.reason)
+        add(decision)
+
+    judge.later(seen.published, seen.text, finish)
+
+
+def record_verdict(decision: Decision, verdict: Verdict, seen: Review, refused: bool) -> None:
+    """The judge's answer in the decision: its priority when the request gave none, a ``judge`` finding when
+    it does not fit (with the judge's sentence when excerpts are kept for this request)."""
+    if decision.priority is None and verdict.priority is not None:
+        decision.priority, decision.priority_source = verdict.priority, "judge"
+    if verdict.fits:
+        return
+    keep = seen.excerpts == "all" or (seen.excerpts == "refused" and refused)
+    finding: dict[str, Any] = {"item": verdict.refusal, "kind": "refusal", "field": f"refusals[{verdict.index}]",
+                               "source": "judge"}
+    if keep:
+        if verdict.why:
+            finding["why"] = verdict.why
+        if decision.excerpt is None:
+            decision.excerpt = _excerpt(seen.text)
+    _add_findings(decision, [finding])
+    decision.check_outcome = "off_frame"
+
+
+def record_no_answer(decision: Decision, reason: str) -> None:
+    """A ``judge_unavailable`` finding (no item): the local check's outcome stands."""
+    _add_findings(decision, [{"item": None, "kind": "judge_unavailable", "field": None, "source": "judge",
+                              "reason": reason}])
+
+
+def judged_refusal(published: Published, verdict: Verdict, public_url: str) -> FrameRefusal:
+    """The 400 ``off_frame`` refusal for the judge's answer: the refusal item and the judge's sentence."""
+    lang = published.language
+    why = verdict.why or ("(sans explication)" if lang == "fr" else "(no explanation)")
+    if why[-1] not in ".!?":
+        why += "."
+    message = REFUSAL["off_frame_judge"][lang].format(
+        slug=published.slug, version=published.version.version, why=why,
+        items=FINDING_ITEMS["refusal"][lang].format(item=verdict.refusal), url=console_url(public_url, published.slug))
+    return FrameRefusal(message, code="off_frame", status=400)
+
+
+def _add_findings(decision: Decision, found: list[dict[str, Any]]) -> None:
+    if decision.findings:
+        found = [*orjson.loads(decision.findings), *found]
+    decision.findings = orjson.dumps(found).decode()
 
 
 def _excerpt(text: str) -> str:

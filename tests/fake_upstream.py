@@ -13,6 +13,7 @@ from typing import Any
 
 Scope = dict[str, Any]
 REPLY_TEXT = "Bonjour, ceci est la réponse du modèle."
+JUDGE_FITS = '{"fits": true, "priority": 1, "refusal": null, "why": "Une réparation rapide."}'
 
 
 @dataclass
@@ -37,7 +38,15 @@ class FakeUpstream:
     split_usage: bool = False  # send the event carrying "usage" in two writes (split inside the word)
     reply_text: str = REPLY_TEXT
     stream_text: str | None = None  # a text streamed as one more delta after the "tok{i} " ones
-    judge_answer: str | None = None  # for later: a scripted classifier answer
+    # The judge: a request whose model is ``judge_model`` is answered with ``judge_answer`` (the assistant's
+    # text) after ``judge_delay`` seconds, or per ``judge_mode`` (ok | error500 | error401 | garbage), and
+    # recorded in ``judge_requests``, not ``requests``; ``judge_answered`` counts the answers sent.
+    judge_model: str = "judge-model"
+    judge_answer: str = JUDGE_FITS
+    judge_delay: float = 0.0
+    judge_mode: str = "ok"
+    judge_requests: list[Received] = field(default_factory=list)
+    judge_answered: int = 0
     requests: list[Received] = field(default_factory=list)
     gate: threading.Event = field(default_factory=threading.Event)
     gate_released_by_client: bool | None = None
@@ -48,6 +57,8 @@ class FakeUpstream:
         self.mode, self.delay, self.chunk_delay, self.chunks = "ok", 0.0, 0.0, 5
         self.split_usage = False
         self.reply_text, self.stream_text = REPLY_TEXT, None
+        self.judge_answer, self.judge_delay, self.judge_mode, self.judge_answered = JUDGE_FITS, 0.0, "ok", 0
+        self.judge_requests.clear()
         self.requests.clear()
         self.gate.clear()
         self.gate_released_by_client = None
@@ -80,7 +91,12 @@ class FakeUpstream:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = raw.decode(errors="replace")
-        self.requests.append(Received(scope["method"], scope["path"], headers, body, time.monotonic()))
+        received = Received(scope["method"], scope["path"], headers, body, time.monotonic())
+        if isinstance(body, dict) and body.get("model") == self.judge_model:
+            self.judge_requests.append(received)
+            await self._judge(send, headers)
+            return
+        self.requests.append(received)
         path = scope["path"]
         if path.endswith("/models"):
             await _json(send, 200, {"object": "list", "data": [
@@ -113,6 +129,21 @@ class FakeUpstream:
             await _json(send, 200, _complete(kind, self.reply_text))
             return
         await self._stream(receive, send, kind)
+
+    async def _judge(self, send: Any, headers: dict[str, str]) -> None:
+        if self.judge_delay:
+            await asyncio.sleep(self.judge_delay)
+        self.judge_answered += 1
+        if self.judge_mode == "error500":
+            await _json(send, 500, {"error": {"message": "judge exploded", "type": "server_error", "param": None,
+                                              "code": "boom"}})
+        elif self.judge_mode == "error401":  # quotes the key it was given, as some upstreams do
+            await _json(send, 401, {"error": {"message": f"Incorrect API key provided: {headers.get('authorization')}",
+                                              "type": "invalid_request_error", "param": None,
+                                              "code": "invalid_api_key"}})
+        else:
+            text = "Voici mon avis, sans JSON." if self.judge_mode == "garbage" else self.judge_answer
+            await _json(send, 200, _complete("chat", text))
 
     async def _stream(self, receive: Any, send: Any, kind: str) -> None:
         await send({"type": "http.response.start", "status": 200,

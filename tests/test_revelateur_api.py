@@ -71,7 +71,8 @@ def test_check_of_a_request_that_fits(client: TestClient):
     put_frame(client, "rustine", good_frame())
     r = client.post("/api/frames/rustine/check", json={"prompt": "Un post sur la révision d'un vélo électrique"},
                     headers=ADMIN)
-    assert r.json() == {"outcome": "fits", "findings": [], "priority": None, "version": 1, "policy": "flag"}
+    assert r.json() == {"outcome": "fits", "findings": [], "priority": None, "judge": None, "version": 1,
+                        "policy": "flag"}
 
 
 def test_check_needs_a_published_version(client: TestClient):

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from app.deps import AdminDep, ServicesDep, StoreDep
 from app.errors import Conflict, InvalidRequest
 from app.frame import Frame, lint
+from app.judge import NoAnswer
 from app.prompting import render_frame
 from app.revelateur import findings
 from app.store import FrameState, check_slug
@@ -132,9 +133,23 @@ async def check_request(slug: str, body: CheckIn, _: AdminDep, services: Service
                        f"/ The frame “{slug}” has no published version (or is archived): publish it first.",
                        code="frame_not_published", param="slug")
     hits = published.checker.check(body.prompt)
-    found = [{**f, "excerpt": h.excerpt} for f, h in zip(findings(hits, "request"), hits, strict=True)]
-    return {"outcome": "off_frame" if hits else "fits", "findings": found, "priority": None,
-            "version": published.version.version, "policy": published.policy}
+    found: list[dict[str, Any]] = [{**f, "excerpt": h.excerpt}
+                                   for f, h in zip(findings(hits, "request"), hits, strict=True)]
+    priority, judged = None, None
+    if services.judge is not None:  # bounded by its timeout; no answer = no priority, the local result stands
+        try:
+            verdict = await services.judge.verdict(published, body.prompt)
+        except NoAnswer as exc:
+            judged = {"answered": False, "reason": exc.reason}
+        else:
+            priority = verdict.priority
+            judged = {"answered": True, "fits": verdict.fits, "priority": verdict.priority,
+                      "refusal": verdict.refusal, "why": verdict.why}
+            if not verdict.fits:
+                found.append({"item": verdict.refusal, "kind": "refusal", "field": f"refusals[{verdict.index}]",
+                              "source": "judge", "why": verdict.why})
+    return {"outcome": "off_frame" if found else "fits", "findings": found, "priority": priority,
+            "judge": judged, "version": published.version.version, "policy": published.policy}
 
 
 @router.get("/frames/{slug}/versions", summary="Published versions, oldest first")
