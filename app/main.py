@@ -70,6 +70,8 @@ async def admin_hashes(settings: Settings, store: Store) -> set[str]:
 
 
 async def stop_services(services: Services) -> None:
+    if services.judge is not None:
+        await services.judge.drain()  # flagged requests' records wait for their judge (bounded by its timeout)
     with contextlib.suppress(SQLAlchemyError, OSError):
         await services.decisions.flush()
     await services.upstream.close()

@@ -6,6 +6,7 @@ other field passes through untouched for the upstream to judge.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,8 +141,23 @@ def answer_text(endpoint: Endpoint, body: Any) -> str:
     return "\n".join(texts)
 
 
+# In a chat or completions stream the model's text is every "content" (chat deltas) or "text" (completions)
+# string. A quote inside a JSON string is escaped, so these cannot match inside the model's own text.
+_STREAMED_STRING = {
+    "chat": re.compile(rb'"content":\s*"([^"\\]*(?:\\.[^"\\]*)*)"'),
+    "completions": re.compile(rb'"text":\s*"([^"\\]*(?:\\.[^"\\]*)*)"'),
+}
+
+
 def stream_text(endpoint: Endpoint, data: bytes) -> str:
-    """The model's text in a streamed answer's events (chat and completions deltas, Responses text deltas)."""
+    """The model's text in a streamed answer's events (chat and completions deltas, Responses text deltas).
+
+    Chat and completions: one regular-expression pass over the raw events, a tenth of the cost of parsing
+    every event (bench/README.md); Responses events are parsed, their text deltas being one type among many.
+    """
+    pattern = _STREAMED_STRING.get(endpoint.name)
+    if pattern is not None:
+        return "".join(_json_string(raw) for raw in pattern.findall(data))
     pieces: list[str] = []
     for line in data.split(b"\n"):
         if not line.startswith(b"data:") or line[5:].strip() == b"[DONE]":
@@ -162,6 +178,17 @@ def stream_text(endpoint: Endpoint, data: bytes) -> str:
                 if isinstance(text, str):
                     pieces.append(text)
     return "".join(pieces)
+
+
+def _json_string(raw: bytes) -> str:
+    """A JSON string's content (without its quotes) as text."""
+    if b"\\" not in raw:
+        return raw.decode("utf-8", "replace")
+    try:
+        text = orjson.loads(b'"' + raw + b'"')
+    except orjson.JSONDecodeError:
+        return ""
+    return text if isinstance(text, str) else ""
 
 
 def _field(obj: Any, name: str) -> Any:
