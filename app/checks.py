@@ -468,6 +468,7 @@ class Checker:
         self._fuzzy_heads = frozenset(t[:2] for targets in fuzzy.values() for t in targets)
         self._corrections: dict[str, str | None] = {}  # memo: words repeat from one request to the next
         self._heads, self._prefix_labels = _content_heads(index)
+        self._possible_memo: dict[frozenset[str], bool] = {}
 
     def check(self, text: str) -> list[Hit]:
         """The refusals and banned terms ``text`` runs into, in the order they appear in it."""
@@ -514,7 +515,17 @@ class Checker:
                 present |= labels
             if prefixes and word[:4] in prefixes:
                 present |= prefixes[word[:4]]
-        return bool(present) and any(_possible(rule, present) for rule in self.rules)
+        if not present:
+            return False
+        # Requests bring few distinct label sets (a common word heads some phrase of most frames): remember
+        # the answer per set rather than walking every rule's groups again.
+        key = frozenset(present)
+        possible = self._possible_memo.get(key)
+        if possible is None:
+            if len(self._possible_memo) > 10_000:
+                self._possible_memo.clear()
+            possible = self._possible_memo[key] = any(_possible(rule, present) for rule in self.rules)
+        return possible
 
     def _correct(self, words: list[str], long_words: list[str]) -> list[str]:
         """Words with a typo in a long concept word put right ("trotinettes" -> "trottinettes")."""
