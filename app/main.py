@@ -63,8 +63,8 @@ async def admin_hashes(settings: Settings, store: Store) -> set[str]:
     """The admin token's hash: the configured one, or one generated on first start and printed once."""
     if settings.admin_token is not None:
         return {hash_secret(settings.admin_token.get_secret_value())}
-    if not await store.has_admin_token():
-        token = await store.create_admin_token()
+    token = await store.first_admin_token()
+    if token is not None:
         print(f"\nCadre: admin token generated (shown once, stored hashed): {token}\n", flush=True)
     return await store.admin_token_hashes()
 

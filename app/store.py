@@ -481,9 +481,17 @@ class Store:
             return _key(row) if row else None
 
     # ---------------------------------------------------------------------------------- admin tokens
-    async def has_admin_token(self) -> bool:
-        async with self.engine.connect() as conn:
-            return bool(await conn.scalar(sa.select(sa.func.count()).select_from(db.admin_tokens)))
+    async def first_admin_token(self) -> str | None:
+        """Generate the admin token if none is stored yet, in one write transaction, so that workers starting
+        together make one token between them; None when there was one already."""
+        token = "cadre_admin_" + secrets.token_urlsafe(32)
+        async with self.writer.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                await conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242002)")
+            if await conn.scalar(sa.select(sa.func.count()).select_from(db.admin_tokens)):
+                return None
+            await conn.execute(db.admin_tokens.insert().values(token_hash=hash_secret(token), created_at=now()))
+        return token
 
     async def create_admin_token(self) -> str:
         """Generate an admin token, store its hash, return it (to be printed once)."""
