@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,16 @@ from app.logs import log_config
 from app.store import Store
 
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+
+@contextlib.asynccontextmanager
+async def store_of(settings: Settings) -> AsyncIterator[Store]:
+    """The store for one command, closed afterwards (a CadreError reaches ``main``, which prints it)."""
+    store = await open_store(settings)
+    try:
+        yield store
+    finally:
+        await store.close()
 
 
 async def open_store(settings: Settings, migrate_sqlite: bool = True) -> Store:
@@ -94,8 +105,7 @@ async def frame_import(args: argparse.Namespace, settings: Settings) -> int:
     slug = args.slug or slug
     if not slug:
         raise SystemExit("cadre: the file has no `slug` (or pass --slug)")
-    store = await open_store(settings)
-    try:
+    async with store_of(settings) as store:
         state = await store.save_draft(slug, frame, args.by)
         print(f"draft saved: {slug} (revision {state.revision})")
         print_findings(lint(frame))
@@ -106,55 +116,33 @@ async def frame_import(args: argparse.Namespace, settings: Settings) -> int:
             state = await store.publish(slug, args.by)
             assert state.published is not None
             print(f"published: {slug} version {state.published.version}")
-    except CadreError as exc:
-        print(f"cadre: {exc.message}", file=sys.stderr)
-        for f in exc.extra.get("findings", []):
-            print(f"✗ {f['field']:24} {f['code']:30} {f['message']}", file=sys.stderr)
-        return 1
-    finally:
-        await store.close()
     return 0
 
 
 async def frame_export(args: argparse.Namespace, settings: Settings) -> int:
-    store = await open_store(settings)
-    try:
+    async with store_of(settings) as store:
         if args.version:
             frame = (await store.version(args.slug, args.version)).frame
         else:
             state = await store.get_frame(args.slug)
             frame = state.draft if args.draft or state.published is None else state.published.frame
-    except CadreError as exc:
-        print(f"cadre: {exc.message}", file=sys.stderr)
-        return 1
-    finally:
-        await store.close()
     data = {"slug": args.slug, **frame.model_dump(mode="json")}
     sys.stdout.write(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     return 0
 
 
 async def frame_list(args: argparse.Namespace, settings: Settings) -> int:
-    store = await open_store(settings)
-    try:
+    async with store_of(settings) as store:
         for state in await store.list_frames(include_archived=True):
             published = f"v{state.published.version}" if state.published else "-"
             archived = " (archived)" if state.archived_at else ""
             print(f"{state.slug:30} published {published:6} revision {state.revision}{archived}")
-    finally:
-        await store.close()
     return 0
 
 
 async def frame_policy(args: argparse.Namespace, settings: Settings) -> int:
-    store = await open_store(settings)
-    try:
+    async with store_of(settings) as store:
         state = await store.set_policy(args.slug, args.policy)
-    except CadreError as exc:
-        print(f"cadre: {exc.message}", file=sys.stderr)
-        return 1
-    finally:
-        await store.close()
     print(f"check policy of {state.slug}: {state.check_policy}")
     return 0
 
@@ -167,39 +155,24 @@ async def frame_lint(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def key_create(args: argparse.Namespace, settings: Settings) -> int:
-    store = await open_store(settings)
-    try:
+    async with store_of(settings) as store:
         key, secret = await store.create_key(args.frame, args.name or "", args.refusal_style)
-    except CadreError as exc:
-        print(f"cadre: {exc.message}", file=sys.stderr)
-        return 1
-    finally:
-        await store.close()
     print(f"key {key.id} for frame {key.frame} (shown once, stored hashed):")
     print(secret)
     return 0
 
 
 async def key_list(args: argparse.Namespace, settings: Settings) -> int:
-    store = await open_store(settings)
-    try:
+    async with store_of(settings) as store:
         for key in await store.list_keys(args.frame):
             state = "revoked" if key.revoked_at else "active"
             print(f"{key.id:22} {key.frame:24} {state:8} {key.refusal_style:8} {key.hint:20} {key.name}")
-    finally:
-        await store.close()
     return 0
 
 
 async def key_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    store = await open_store(settings)
-    try:
+    async with store_of(settings) as store:
         key = await store.revoke_key(args.id)
-    except CadreError as exc:
-        print(f"cadre: {exc.message}", file=sys.stderr)
-        return 1
-    finally:
-        await store.close()
     print(f"revoked {key.id}")
     return 0
 
@@ -215,11 +188,8 @@ async def evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def token_reset(args: argparse.Namespace, settings: Settings) -> int:
-    store = await open_store(settings)
-    try:
+    async with store_of(settings) as store:
         token = await store.reset_admin_tokens()
-    finally:
-        await store.close()
     print("new admin token (shown once, stored hashed; the old one no longer works):")
     print(token)
     return 0
@@ -302,6 +272,11 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"cadre: CADRE_DATABASE_URL: {exc}") from None
     try:
         return int(asyncio.run(args.handler(args, settings)))
+    except CadreError as exc:
+        print(f"cadre: {exc.message}", file=sys.stderr)
+        for f in exc.extra.get("findings", []):
+            print(f"✗ {f['field']:24} {f['code']:30} {f['message']}", file=sys.stderr)
+        return 1
     except (SQLAlchemyError, OSError) as exc:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise SystemExit(f"cadre: database unavailable ({where}): {detail}") from None
