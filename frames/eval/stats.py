@@ -2,11 +2,13 @@
 
     python frames/eval/stats.py
 
-Checks: every line of dev.jsonl and test.jsonl parses and has exactly the keys frame, text, label, item,
-note; every frame slug is one of frames/eval/frames/*.yaml; a request is in the frame's language family
-(not checked automatically: reviewed by hand); label is "fits" or "off_frame"; an off_frame item is exactly
-one of that frame's refusals or lexicon.banned entries, and a fits item is null; no request text appears
-twice. Exits 1 on the first problem found. Reads nothing but this folder.
+Checks: every line of dev.jsonl, test.jsonl and holdout.jsonl parses and has exactly the keys frame,
+text, label, item, note; every frame slug is one of frames/eval/frames/*.yaml; a request is in the
+frame's language family (not checked automatically: reviewed by hand); label is "fits" or "off_frame"; an
+off_frame item is exactly one of that frame's refusals or lexicon.banned entries, and a fits item is
+null; no request text appears twice (within a split or across splits). Items never hit are listed for
+holdout (which alone covers every item) and for all splits together. Exits 1 on the first problem found.
+Reads nothing but this folder.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 KEYS = {"frame", "text", "label", "item", "note"}
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "holdout")
 
 
 def load_frames() -> dict[str, dict]:
@@ -62,15 +64,15 @@ def main() -> int:
     assert not dup, f"duplicated requests: {dup}"
     every = [r for rows in splits.values() for r in rows]
 
-    print("| Frame | Lang | dev fits | dev off | test fits | test off | total | off_frame |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| Frame | Lang | " + " | ".join(f"{s} fits | {s} off" for s in SPLITS) + " | total | off_frame |")
+    print("|---|---|" + "---:|---:|" * len(SPLITS) + "---:|---:|")
     for slug, frame in frames.items():
         c = {(s, lab): sum(1 for r in splits[s] if r["frame"] == slug and r["label"] == lab)
              for s in SPLITS for lab in ("fits", "off_frame")}
         total = sum(c.values())
-        off = c["dev", "off_frame"] + c["test", "off_frame"]
-        print(f"| {slug} | {frame['language']} | {c['dev', 'fits']} | {c['dev', 'off_frame']} | "
-              f"{c['test', 'fits']} | {c['test', 'off_frame']} | {total} | {pct(off, total)} |")
+        off = sum(c[s, "off_frame"] for s in SPLITS)
+        cells = " | ".join(f"{c[s, 'fits']} | {c[s, 'off_frame']}" for s in SPLITS)
+        print(f"| {slug} | {frame['language']} | {cells} | {total} | {pct(off, total)} |")
 
     print()
     print("| Split | Lang | requests | fits | off_frame | off_frame share |")
@@ -83,16 +85,21 @@ def main() -> int:
             print(f"| {s} | {lang} | {len(sel)} | {len(sel) - off} | {off} | {pct(off, len(sel))} |")
 
     print()
-    kinds = Counter()
-    for r in every:
-        if r["label"] == "off_frame":
-            banned = r["item"] in frames[r["frame"]].get("lexicon", {}).get("banned", [])
-            kinds["banned term" if banned else "refusal"] += 1
-    print(f"off_frame by kind of item: {kinds['refusal']} refusal, {kinds['banned term']} banned term")
-    hit = Counter((r["frame"], r["item"]) for r in every if r["label"] == "off_frame")
-    unhit = [(slug, i) for slug, f in frames.items()
-             for i in list(f.get("refusals", [])) + list(f.get("lexicon", {}).get("banned", [])) if (slug, i) not in hit]
-    print(f"items never hit: {unhit or 'none'}")
+    for s in (*SPLITS, "all"):
+        rows = every if s == "all" else splits[s]
+        kinds = Counter()
+        for r in rows:
+            if r["label"] == "off_frame":
+                banned = r["item"] in frames[r["frame"]].get("lexicon", {}).get("banned", [])
+                kinds["banned term" if banned else "refusal"] += 1
+        hit = Counter((r["frame"], r["item"]) for r in rows if r["label"] == "off_frame")
+        unhit = [(slug, i) for slug, f in frames.items()
+                 for i in list(f.get("refusals", [])) + list(f.get("lexicon", {}).get("banned", []))
+                 if (slug, i) not in hit]
+        line = f"- {s}: off_frame by kind of item: {kinds['refusal']} refusal, {kinds['banned term']} banned term"
+        if s in ("holdout", "all"):
+            line += f"; items never hit: {unhit or 'none'}"
+        print(line)
     return 0
 
 
