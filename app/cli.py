@@ -86,7 +86,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
                 port=args.port or settings.port, workers=args.workers or settings.workers,
                 loop="uvloop", http="httptools", log_level=settings.log_level,
                 log_config=log_config(settings.log_level), access_log=args.access_log, proxy_headers=True,
-                timeout_graceful_shutdown=30)
+                timeout_graceful_shutdown=settings.shutdown_grace)
     return 0
 
 
@@ -156,7 +156,7 @@ async def frame_lint(args: argparse.Namespace, settings: Settings) -> int:
 
 async def key_create(args: argparse.Namespace, settings: Settings) -> int:
     async with store_of(settings) as store:
-        key, secret = await store.create_key(args.frame, args.name or "", args.refusal_style)
+        key, secret = await store.create_key(args.frame, args.name or "", args.refusal_style, args.rate_limit)
     print(f"key {key.id} for frame {key.frame} (shown once, stored hashed):")
     print(secret)
     return 0
@@ -166,7 +166,25 @@ async def key_list(args: argparse.Namespace, settings: Settings) -> int:
     async with store_of(settings) as store:
         for key in await store.list_keys(args.frame):
             state = "revoked" if key.revoked_at else "active"
-            print(f"{key.id:22} {key.frame:24} {state:8} {key.refusal_style:8} {key.hint:20} {key.name}")
+            limit = f"{key.rate_limit}/min" if key.rate_limit else "-"
+            print(f"{key.id:22} {key.frame:24} {state:8} {key.refusal_style:8} {limit:10} {key.hint:20} {key.name}")
+    return 0
+
+
+def _rate_limit_arg(value: str) -> int | None:
+    """``none`` or a number of requests per minute."""
+    if value.strip().lower() == "none":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r}: a number of requests per minute, or none") from None
+
+
+async def key_limit(args: argparse.Namespace, settings: Settings) -> int:
+    async with store_of(settings) as store:
+        key = await store.set_rate_limit(args.id, args.rate_limit)
+    print(f"{key.id}: {f'{key.rate_limit} requests per minute' if key.rate_limit else 'no rate limit'}")
     return 0
 
 
@@ -236,10 +254,15 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("--frame", required=True)
     k.add_argument("--name")
     k.add_argument("--refusal-style", choices=("error", "message"), default="error")
+    k.add_argument("--rate-limit", type=int, metavar="N", help="requests per minute (default: no limit)")
     k.set_defaults(handler=key_create)
     k = key.add_parser("list", help="list keys")
     k.add_argument("--frame")
     k.set_defaults(handler=key_list)
+    k = key.add_parser("limit", help="set a key's requests per minute")
+    k.add_argument("id")
+    k.add_argument("rate_limit", metavar="N|none", type=_rate_limit_arg, help="requests per minute, or none")
+    k.set_defaults(handler=key_limit)
     k = key.add_parser("revoke", help="revoke a key at once")
     k.add_argument("id")
     k.set_defaults(handler=key_revoke)

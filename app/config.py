@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.upstreams_file import Route, UpstreamsFileError, read_routes
 
 
 class Settings(BaseSettings):
@@ -30,6 +34,10 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Interface `cadre serve` listens on.")
     port: int = Field(8000, description="Port `cadre serve` listens on.")
     workers: int = Field(1, description="Worker processes started by `cadre serve`.")
+    shutdown_grace: int = Field(
+        30, ge=0, description="Seconds `cadre serve` lets requests and streams in flight finish after SIGTERM "
+        "(it stops accepting at once), before closing what is left.",
+    )
     upstream_base_url: str = Field(
         "https://api.openai.com/v1",
         description="OpenAI-compatible upstream base URL (OpenAI, Ollama, vLLM, LM Studio, Mistral ...).",
@@ -42,6 +50,12 @@ class Settings(BaseSettings):
     upstream_connect_timeout: float = Field(10.0, description="Seconds to connect to the upstream.")
     upstream_read_timeout: float = Field(
         600.0, description="Seconds to wait for the upstream's next bytes before giving up."
+    )
+    upstreams_file: Path | None = Field(
+        None,
+        description="YAML file of more upstreams, each with its base URL, key and the models it serves (exact "
+        "names, or prefixes ending in *), e.g. a local Ollama beside OpenAI; the upstream above serves every "
+        "other model. Checked at start (see docs/deployment.md, Several upstreams).",
     )
     max_body_bytes: int = Field(4 * 1024 * 1024, description="Largest request body accepted on /v1/*.")
     injection_role: Literal["system", "developer"] = Field(
@@ -56,6 +70,10 @@ class Settings(BaseSettings):
     )
     decision_flush_interval: float = Field(
         1.0, description="Seconds between background writes of the decision log."
+    )
+    rate_limit_sync_interval: float = Field(
+        1.0, gt=0, description="Seconds between two exchanges of per-key request counts between replicas (the "
+        "rate limits hold across replicas within that interval).",
     )
     decision_buffer_size: int = Field(
         50_000, description="Decision records held in memory at most while the database is away."
@@ -103,3 +121,18 @@ class Settings(BaseSettings):
     def upstream_key(self) -> str | None:
         """The upstream key in clear, for the upstream client only."""
         return self.upstream_api_key.get_secret_value() if self.upstream_api_key else None
+
+    @field_validator("upstreams_file")
+    @classmethod
+    def _check_upstreams_file(cls, path: Path | None) -> Path | None:
+        """A wrong upstreams file stops Cadre at start with every problem listed (French, English)."""
+        if path is not None:
+            try:
+                read_routes(path, os.environ)
+            except UpstreamsFileError as exc:
+                raise PydanticCustomError("upstreams_file", str(exc)) from None
+        return path
+
+    def upstream_routes(self) -> list[Route]:
+        """The upstreams of CADRE_UPSTREAMS_FILE, with the keys of the variables it names (in clear)."""
+        return read_routes(self.upstreams_file, os.environ) if self.upstreams_file else []

@@ -47,6 +47,15 @@ api_keys = sa.Table(
     sa.Column("secret_hint", sa.String(32), nullable=False),
     sa.Column("created_at", When, nullable=False),
     sa.Column("revoked_at", When, nullable=True),
+    sa.Column("rate_limit", sa.Integer, nullable=True),  # requests per minute; None: no limit (0004)
+)
+
+# Requests per key and per minute, summed over every replica (app/ratelimit.py); old windows are deleted.
+rate_windows = sa.Table(
+    "rate_windows", metadata,
+    sa.Column("key_id", sa.String(40), primary_key=True),
+    sa.Column("window", sa.BigInteger, primary_key=True),  # minutes since the Unix epoch
+    sa.Column("requests", sa.BigInteger, nullable=False),
 )
 
 admin_tokens = sa.Table(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 import jinja2
@@ -15,8 +15,10 @@ from app.console.state import Console
 from app.decisions import DecisionLog
 from app.errors import InvalidRequest, Unauthenticated
 from app.judge import Judge
+from app.metrics import Metrics
+from app.ratelimit import RateLimiter
+from app.routing import Upstreams
 from app.store import Store, hash_secret
-from app.upstream import Upstream
 
 
 @dataclass
@@ -26,16 +28,19 @@ class Services:
     settings: Settings
     store: Store
     directory: Directory
-    upstream: Upstream
+    upstreams: Upstreams  # the default upstream and those of CADRE_UPSTREAMS_FILE; ``for_model`` picks one
     decisions: DecisionLog
     prompts: jinja2.Environment
     admin_hashes: set[str]
     console: Console  # the web console's templates, sessions and sign-in throttle
     judge: Judge | None = None  # the révélateur's judge: built from the settings when CADRE_JUDGE_MODEL is set
+    metrics: Metrics = field(default_factory=Metrics)
+    limiter: RateLimiter = field(init=False)  # per-key requests per minute, shared with the other replicas
 
     def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.store, self.settings.rate_limit_sync_interval)
         if self.judge is None:
-            self.judge = Judge.from_settings(self.settings, self.upstream, self.prompts)
+            self.judge = Judge.from_settings(self.settings, self.upstreams, self.prompts)
 
     def is_admin(self, token: str) -> bool:
         digest = hash_secret(token)

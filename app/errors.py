@@ -91,6 +91,19 @@ class UpstreamTimeout(UpstreamError):
     status, code = 504, "upstream_timeout"
 
 
+class RateLimited(CadreError):
+    """A key's requests per minute are used up: retry after ``retry_after`` seconds."""
+
+    status, type, code = 429, "requests", "rate_limit_exceeded"  # OpenAI's own type and code for this
+
+    def __init__(self, limit: int, retry_after: int) -> None:
+        super().__init__(
+            f"Limite de {limit} requêtes par minute atteinte pour cette clé : réessayez dans {retry_after} s. / "
+            f"Rate limit of {limit} requests per minute reached for this key: retry in {retry_after} s.",
+            headers={"retry-after": str(retry_after), "x-ratelimit-limit-requests": str(limit),
+                     "x-ratelimit-remaining-requests": "0"})
+
+
 class JudgeUnavailable(CadreError):
     """The révélateur's judge could not answer and the settings say to fail closed: retry later."""
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
-import secrets
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -19,7 +17,7 @@ from typing import Any
 import orjson
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import payloads, prompting, revelateur, synthetic
+from app import payloads, prompting, request_ids, revelateur, synthetic
 from app.cache import Published
 from app.deps import Services, bearer
 from app.errors import (
@@ -27,6 +25,7 @@ from app.errors import (
     CadreError,
     FrameRefusal,
     NotFound,
+    RateLimited,
     Unauthenticated,
     UpstreamError,
 )
@@ -47,8 +46,6 @@ WATCH_AFTER = 0.05  # seconds into an upstream call before watching for the clie
 JSON = (b"content-type", b"application/json")
 SSE = [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache")]
 MAX_PENDING_LINE = 1024 * 1024  # an unfinished event line kept for its usage; a longer one is let go
-_ID_PREFIX = secrets.token_hex(6) + "-"  # request ids: unique per process, cheap to make
-_ID_COUNTER = itertools.count(1)
 ROUTES: dict[tuple[str, str], Endpoint] = {
     ("POST", "/v1/chat/completions"): payloads.CHAT,
     ("POST", "/v1/completions"): payloads.COMPLETIONS,
@@ -77,11 +74,11 @@ class Request:
             elif name == b"content-length":
                 with contextlib.suppress(ValueError):
                     self.content_length = int(value)
-            elif name == b"x-request-id" and 0 < len(value) <= 64:
-                request_id = value.decode("latin-1")
+            elif name == b"x-request-id":
+                request_id = value
             elif name == b"x-cadre-priority":
                 self.priority = value.decode("latin-1")
-        self.request_id = request_id or f"{_ID_PREFIX}{next(_ID_COUNTER):x}"
+        self.request_id = request_ids.adopt(request_id)
 
     async def body(self, limit: int) -> bytes:
         """The whole body, refusing more than ``limit`` bytes."""
@@ -191,6 +188,8 @@ class Gateway:
         try:
             key = await self.authenticate(request, services)
             decision.key_id, decision.frame = key.id, key.frame
+            if key.rate_limit is not None:
+                self.admit(services, key, decision)
             payload = payloads.parse(await request.body(services.settings.max_body_bytes), endpoint)
             decision.model = payload["model"]
             published = await services.directory.published(key.frame)
@@ -256,6 +255,7 @@ class Gateway:
                 task.uncancel()
         finally:
             decision.latency_ms = (time.perf_counter() - started) * 1000
+            services.metrics.observe(decision)
             if judge_later is not None and services.judge is not None and decision.outcome == "forwarded":
                 revelateur.judge_later(services.judge, judge_later, decision, services.decisions.add)
             else:
@@ -267,6 +267,15 @@ class Gateway:
         if key is None:
             raise Unauthenticated("Clé d'API inconnue ou révoquée. / Unknown or revoked API key.")
         return key
+
+    @staticmethod
+    def admit(services: Services, key: Key, decision: Decision) -> None:
+        """Count the request against the key's requests per minute, or refuse it with 429 and Retry-After."""
+        assert key.rate_limit is not None
+        wait = services.limiter.admit(key.id, key.rate_limit, decision.at)
+        if wait is not None:
+            decision.outcome = "refused"
+            raise RateLimited(key.rate_limit, wait)
 
     def inject(self, endpoint: Endpoint, payload: dict[str, Any], published: Published,
                services: Services) -> bytes:
@@ -307,8 +316,9 @@ class Gateway:
         """Send upstream and relay the answer; a client that leaves cancels the upstream request. Returns the
         refusal to send instead of a non-streamed answer that breaks the frame (policy refuse)."""
         watch = DisconnectWatch(request)
+        sent = time.perf_counter()
         try:
-            reply = await services.upstream.send("POST", endpoint.path, body, stream)
+            reply = await services.upstreams.for_model(decision.model).send("POST", endpoint.path, body, stream)
             decision.upstream_status = reply.status
             if reply.response is None:
                 if reply.status == 200:
@@ -317,17 +327,23 @@ class Gateway:
                         answer = orjson.loads(reply.body)
                         usage = payloads.usage_of(answer)
                         decision.prompt_tokens, decision.completion_tokens, decision.total_tokens = usage
+                    decision.upstream_ms = (time.perf_counter() - sent) * 1000
                     if seen is not None:
                         held = revelateur.check_answer(seen, answer, decision)
                         if held is not None:
                             return held
                 else:  # the upstream's own error, relayed as it is: a failure in the log
+                    decision.upstream_ms = (time.perf_counter() - sent) * 1000
                     decision.outcome, decision.code = "failed", "upstream_error"
                 await request.respond(reply.status, reply.body, [*reply.headers, frame_header])
                 return None
+            metrics = services.metrics
+            metrics.streams_open += 1
             try:
                 await self._relay(request, reply, frame_header, decision, seen)
             finally:
+                metrics.streams_open -= 1
+                decision.upstream_ms = (time.perf_counter() - sent) * 1000
                 reply.close()
             return None
         finally:
@@ -367,6 +383,8 @@ class Gateway:
         try:
             key = await self.authenticate(request, services)
             decision.key_id, decision.frame = key.id, key.frame
+            if key.rate_limit is not None:
+                self.admit(services, key, decision)
             if endpoint is payloads.MODELS:
                 await self.models(request, services)
                 decision.outcome = "forwarded"
@@ -375,32 +393,25 @@ class Gateway:
             payload = payloads.parse(raw, endpoint)
             decision.model = payload["model"]
             decision.outcome = "forwarded"
-            reply = await services.upstream.send("POST", endpoint.path, raw, False)
+            reply = await services.upstreams.for_model(payload["model"]).send("POST", endpoint.path, raw, False)
             decision.upstream_status = reply.status
             if reply.status >= 400:
                 decision.outcome, decision.code = "failed", "upstream_error"
             await request.respond(reply.status, reply.body, reply.headers)
         except CadreError as exc:
-            decision.outcome, decision.code = "failed", exc.code
+            decision.code = exc.code
+            if decision.outcome == "forwarded":  # refused (rate limit) stays refused
+                decision.outcome = "failed"
             await self._fail(request, exc)
         finally:
             decision.latency_ms = (time.perf_counter() - started) * 1000
+            services.metrics.observe(decision)
             services.decisions.add(decision)
 
     async def models(self, request: Request, services: Services) -> None:
-        """The upstream's models plus ``cadre-preview`` (alone when no upstream is configured or reachable)."""
-        data: list[Any] = []
-        upstream_state = b"ok"
-        if services.settings.upstream_configured():
-            try:
-                reply = await services.upstream.send("GET", "/models", None, False)
-                listed = orjson.loads(reply.body) if reply.status == 200 else {}
-                data = list(listed.get("data") or []) if isinstance(listed, dict) else []
-                upstream_state = b"ok" if reply.status == 200 else str(reply.status).encode()
-            except (UpstreamError, orjson.JSONDecodeError):
-                upstream_state = b"unavailable"
-        else:
-            upstream_state = b"not-configured"
+        """Every upstream's models, merged, plus ``cadre-preview`` (alone when no upstream is configured or
+        reachable); x-cadre-upstream says which upstream failed (``Upstreams.models``)."""
+        data, upstream_state = await services.upstreams.models()
         data.append({"id": PREVIEW_MODEL, "object": "model", "created": 0, "owned_by": "cadre"})
         await request.respond(200, orjson.dumps({"object": "list", "data": data}),
                               [JSON, (b"x-cadre-upstream", upstream_state)])

@@ -3,11 +3,12 @@ the published frame, which priority it serves, which refusal it hits and why.
 
 Optional (``CADRE_JUDGE_MODEL``; unset, nothing here is built and the request path does no judge work). One
 call is a chat completion with ``prompts/judge.{language}.j2`` as its only (user) message, temperature 0,
-``max_tokens`` 200, through the shared upstream client. ``response_format`` is not sent: Ollama, vLLM, LM
-Studio and others accept or refuse ``json_object`` differently, and a 400 on every judge call would be worse
-than a free-text answer; the prompt asks for JSON only and ``read_verdict`` finds the object in a code fence
-or in text around it. An answer that cannot be read, or that says "does not fit" without naming one of the
-frame's refusals, is no answer (``NoAnswer``), like a timeout or an upstream error.
+``max_tokens`` 200, through the client of the upstream that serves the judge's model (``app.routing``).
+``response_format`` is not sent: Ollama, vLLM, LM Studio and others accept or refuse ``json_object``
+differently, and a 400 on every judge call would be worse than a free-text answer; the prompt asks for JSON
+only and ``read_verdict`` finds the object in a code fence or in text around it. An answer that cannot be
+read, or that says "does not fit" without naming one of the frame's refusals, is no answer (``NoAnswer``),
+like a timeout or an upstream error.
 
 Answers are kept in memory, least recently used dropped first, by (slug, version, sha256 of the request's
 text): a version never changes, so neither does its answer. Identical requests in flight share one call.
@@ -34,6 +35,7 @@ from app.cache import Published
 from app.config import Settings
 from app.errors import UpstreamError, UpstreamTimeout
 from app.frame import Frame
+from app.routing import Upstreams
 from app.upstream import Upstream
 
 log = logging.getLogger("cadre.judge")
@@ -81,11 +83,12 @@ class Judge:
         self.calls = 0  # judge calls sent to the upstream (cache hits and shared calls not counted)
 
     @classmethod
-    def from_settings(cls, settings: Settings, upstream: Upstream, prompts: jinja2.Environment) -> Judge | None:
+    def from_settings(cls, settings: Settings, upstreams: Upstreams, prompts: jinja2.Environment) -> Judge | None:
+        """The judge of CADRE_JUDGE_MODEL, calling the upstream that serves that model; None when unset."""
         if not settings.judge_model:
             return None
         return cls(settings.judge_model, settings.judge_timeout, settings.judge_fail, settings.judge_cache_size,
-                   upstream, prompts)
+                   upstreams.for_model(settings.judge_model), prompts)
 
     # ------------------------------------------------------------------------------------ answers
     async def verdict(self, published: Published, text: str) -> Verdict:

@@ -15,9 +15,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
-from app import db, migrations
+from app import db, migrations, openapi, request_ids
 from app.cache import Directory
 from app.config import Settings
 from app.console.state import STATIC_DIR, build_console
@@ -26,9 +26,9 @@ from app.deps import Services
 from app.errors import CadreError, error_bytes, error_response
 from app.gateway import Gateway
 from app.prompting import prompt_environment
-from app.routes import admin_api, admin_pages, health, report_api, report_pages
+from app.routes import admin_api, admin_pages, health, metrics, report_api, report_pages
+from app.routing import Upstreams
 from app.store import Store, hash_secret
-from app.upstream import Upstream
 
 log = logging.getLogger("cadre")
 
@@ -51,8 +51,7 @@ async def start_services(settings: Settings) -> Services:
     return Services(
         settings=settings, store=store, prompts=prompts,
         directory=Directory(store, prompts, settings.cache_check_interval),
-        upstream=Upstream(settings.upstream_base_url, settings.upstream_key(),
-                          settings.upstream_connect_timeout, settings.upstream_read_timeout),
+        upstreams=Upstreams.from_settings(settings),
         decisions=DecisionLog(store, settings.decision_flush_interval, settings.decision_buffer_size),
         admin_hashes=hashes,
         console=build_console(settings, hashes),  # its own HTML environment (autoescape), not the prompts'
@@ -74,7 +73,7 @@ async def stop_services(services: Services) -> None:
         await services.judge.drain()  # flagged requests' records wait for their judge (bounded by its timeout)
     with contextlib.suppress(SQLAlchemyError, OSError):
         await services.decisions.flush()
-    await services.upstream.close()
+    await services.upstreams.close()
     await services.store.close()
 
 
@@ -85,10 +84,25 @@ class CadreApp(FastAPI):
     gateway: Gateway
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/v1/"):
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+        elif scope["path"].startswith("/v1/"):
             await self.gateway(scope, receive, send)
         else:
-            await super().__call__(scope, receive, send)
+            await super().__call__(scope, receive, _with_request_id(scope, send))
+
+
+def _with_request_id(scope: Scope, send: Send) -> Send:
+    """``send``, adding the request's id (the client's ``x-request-id`` or a new one) to the answer's headers."""
+    given = next((value for name, value in scope["headers"] if name == b"x-request-id"), None)
+    header = (b"x-request-id", request_ids.adopt(given).encode())
+
+    async def send_with_id(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", ()), header]}
+        await send(message)
+
+    return send_with_id
 
 
 def _json_error(status: int, message: str, type_: str, code: str | None, param: str | None = None) -> Response:
@@ -142,7 +156,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, Any]]:
         services = await start_services(settings)
-        tasks = [asyncio.create_task(services.directory.watch()), asyncio.create_task(services.decisions.run())]
+        tasks = [asyncio.create_task(services.directory.watch()), asyncio.create_task(services.decisions.run()),
+                 asyncio.create_task(services.limiter.run())]
         # Everything loaded so far lives as long as the process: keep it out of the cyclic collector's full
         # passes, which otherwise walk every imported object and stall requests (bench/README.md).
         gc.collect()
@@ -164,10 +179,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.add_exception_handler(CadreError, _cadre_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(SQLAlchemyError, _database_error)
     app.add_exception_handler(Exception, _unexpected)
     app.gateway = Gateway()
+    openapi.install(app)
     return app

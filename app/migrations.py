@@ -50,10 +50,19 @@ def _decision_indexes(conn: Connection) -> None:
         sa.Index("ix_decisions_frame_at", db.decisions.c.frame, db.decisions.c.at).create(conn)
 
 
+def _rate_limits(conn: Connection) -> None:
+    """Keys get a requests-per-minute limit; replicas add up their counts in ``rate_windows``."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("api_keys")}
+    if "rate_limit" not in columns:
+        conn.exec_driver_sql("ALTER TABLE api_keys ADD COLUMN rate_limit INTEGER")
+    db.rate_windows.create(conn, checkfirst=True)
+
+
 STEPS: list[tuple[str, Step]] = [
     ("0001_initial", _initial),
     ("0002_append_only_history", _append_only_history),
     ("0003_decision_indexes", _decision_indexes),
+    ("0004_rate_limits", _rate_limits),
 ]
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -131,11 +133,12 @@ class Key:
     hint: str
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+    rate_limit: int | None = None  # requests per minute, over every replica; None: no limit
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "frame": self.frame, "name": self.name, "refusal_style": self.refusal_style,
                 "hint": self.hint, "created_at": _iso(self.created_at), "revoked_at": _iso(self.revoked_at),
-                "active": self.revoked_at is None}
+                "active": self.revoked_at is None, "rate_limit": self.rate_limit}
 
 
 @dataclass(slots=True)
@@ -161,6 +164,7 @@ class Decision:
     priority: int | None = None
     priority_source: str | None = None
     excerpt: str | None = None
+    upstream_ms: float | None = None  # for the metrics only: the upstream's share of latency_ms
 
     def record(self) -> DecisionRow:
         """The values to store, in DECISION_COLUMNS order (``at`` in epoch seconds).
@@ -199,6 +203,16 @@ _SQLITE_INSERT_ONE = f"INSERT INTO decisions ({', '.join(DECISION_COLUMNS)}) VAL
 _SQLITE_INSERT_MANY = f"{_SQLITE_INSERT_ONE}{(', ' + _SQLITE_ROW) * (ROWS_PER_INSERT - 1)}"
 
 
+MAX_RATE_LIMIT = 1_000_000
+
+
+def _check_rate_limit(rate_limit: int | None) -> None:
+    if rate_limit is not None and not 1 <= rate_limit <= MAX_RATE_LIMIT:
+        raise InvalidRequest(f"rate_limit : un nombre de requêtes par minute entre 1 et {MAX_RATE_LIMIT}, ou null "
+                             f"(sans limite). / rate_limit: requests per minute between 1 and {MAX_RATE_LIMIT}, "
+                             "or null (no limit).", param="rate_limit", code="invalid_rate_limit")
+
+
 def _frame(text: str) -> Frame:
     return Frame.model_validate(orjson.loads(text))
 
@@ -214,7 +228,7 @@ def _version(row: sa.Row[Any]) -> Version:
 
 def _key(row: sa.Row[Any]) -> Key:
     return Key(row.id, row.frame, row.name, row.refusal_style, row.secret_hint,
-               _utc(row.created_at) or now(), _utc(row.revoked_at))
+               _utc(row.created_at) or now(), _utc(row.revoked_at), row.rate_limit)
 
 
 def _decision_dict(row: sa.Row[Any]) -> dict[str, Any]:
@@ -435,11 +449,13 @@ class Store:
             return await self._get(conn, slug)
 
     # ------------------------------------------------------------------------------------------ keys
-    async def create_key(self, frame: str, name: str, refusal_style: str = "error") -> tuple[Key, str]:
+    async def create_key(self, frame: str, name: str, refusal_style: str = "error",
+                         rate_limit: int | None = None) -> tuple[Key, str]:
         """Create a client key bound to ``frame``; return it with its secret (shown once, stored hashed)."""
         if refusal_style not in REFUSAL_STYLES:
             raise InvalidRequest("refusal_style : « error » ou « message ». / refusal_style: “error” or "
                                  "“message”.", param="refusal_style", code="invalid_refusal_style")
+        _check_rate_limit(rate_limit)
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
         key_id = "key_" + secrets.token_hex(8)
         async with self.writer.begin() as conn:
@@ -447,7 +463,7 @@ class Store:
             await conn.execute(db.api_keys.insert().values(
                 id=key_id, frame=frame, name=name or key_id, refusal_style=refusal_style,
                 secret_hash=hash_secret(secret), secret_hint=secret[:13] + "…" + secret[-4:],
-                created_at=now(), revoked_at=None))
+                created_at=now(), revoked_at=None, rate_limit=rate_limit))
             await self._bump(conn)
             row = (await conn.execute(sa.select(db.api_keys).where(db.api_keys.c.id == key_id))).one()
         return _key(row), secret
@@ -472,6 +488,37 @@ class Store:
                 await self._bump(conn)
             row = (await conn.execute(sa.select(db.api_keys).where(db.api_keys.c.id == key_id))).one()
             return _key(row)
+
+    async def set_rate_limit(self, key_id: str, rate_limit: int | None) -> Key:
+        """Change a key's requests per minute (None: no limit); every replica applies it within its cache check."""
+        _check_rate_limit(rate_limit)
+        if not KEY_ID.fullmatch(key_id):
+            raise _key_not_found(key_id)
+        async with self.writer.begin() as conn:
+            done = await conn.execute(db.api_keys.update().where(db.api_keys.c.id == key_id).values(
+                rate_limit=rate_limit))
+            if done.rowcount == 0:
+                raise _key_not_found(key_id)
+            await self._bump(conn)
+            row = (await conn.execute(sa.select(db.api_keys).where(db.api_keys.c.id == key_id))).one()
+            return _key(row)
+
+    async def add_rate_counts(self, counts: dict[tuple[str, int], int], since: int) -> dict[tuple[str, int], int]:
+        """Add this process's request counts per (key id, minute) to every replica's; return the sums of the
+        minutes from ``since`` on, and delete those older than ``since`` (kept no longer than needed)."""
+        t = db.rate_windows
+        query = sa.select(t.c.key_id, t.c.window, t.c.requests).where(t.c.window >= since)
+        if not counts:  # nothing to add: a read, no write lock
+            async with self.engine.connect() as conn:
+                return {(k, int(w)): int(n) for k, w, n in (await conn.execute(query)).all()}
+        async with self.writer.begin() as conn:
+            rows = [{"key_id": k, "window": w, "requests": n} for (k, w), n in counts.items()]
+            insert = sqlite_insert(t) if conn.dialect.name == "sqlite" else pg_insert(t)
+            upsert = insert.on_conflict_do_update(index_elements=[t.c.key_id, t.c.window],
+                                                  set_={"requests": t.c.requests + insert.excluded.requests})
+            await conn.execute(upsert, rows)
+            await conn.execute(t.delete().where(t.c.window < since))
+            return {(k, int(w)): int(n) for k, w, n in (await conn.execute(query)).all()}
 
     async def key_by_secret(self, secret: str) -> Key | None:
         """The active key whose secret this is, or None."""

@@ -1,12 +1,17 @@
-"""The one shared upstream client (aiohttp, keep-alive pool): forward, stream, map failures to our errors.
+"""One upstream's client (aiohttp, keep-alive pool): forward, stream, map failures to our errors.
 
 aiohttp was measured against httpx in ../shared/bench (the reference run: httpx's pool is about ten
 times slower under concurrency). The upstream key is added here and nowhere else; it never appears in
-an error message.
+an error message. ``app.routing`` holds one ``Upstream`` per upstream and picks one by model.
+
+A request that failed before any byte of it was sent is sent once more, on the next connection (see
+``sent_nothing``); one that may have reached the upstream is not: a POST is not idempotent, and a
+generation done twice is paid twice.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -17,6 +22,9 @@ from app.errors import UpstreamError, UpstreamTimeout
 _PASSED = frozenset({b"content-type", b"retry-after", b"x-request-id"})
 _RENAMED = {b"x-request-id": b"x-upstream-request-id"}  # x-request-id is Cadre's own
 REDACTED = "[clé amont masquée / upstream key hidden]".encode()
+_CLOSING = "closing transport"  # aiohttp's "Cannot write to closing transport": raised before writing
+
+log = logging.getLogger("cadre.upstream")
 
 
 @dataclass
@@ -52,6 +60,23 @@ _BROKEN_MESSAGE = ("La réponse du modèle en amont s'est interrompue ({kind}). 
                    "off ({kind}).")
 
 
+def sent_nothing(failure: BaseException) -> bool:
+    """True when ``failure`` shows that no byte of the request left: the connection could not be opened (but
+    not for a bad certificate, which a second try cannot fix), or aiohttp found the connection closing before
+    it wrote the request (raised as such, or as the cause of "Can not write request body"). Cadre's bodies
+    are bytes, which aiohttp writes with the headers in one call, so that refusal means nothing was written.
+
+    Everything else may have reached the upstream: a connection reset or closed while waiting for the answer
+    (``ServerDisconnectedError``, ``ClientOSError``), even on a reused keep-alive connection, since the
+    upstream may have read the request before it closed. Timeouts are not retried either: a second wait
+    would double the delay CADRE_UPSTREAM_CONNECT_TIMEOUT promises.
+    """
+    if isinstance(failure, aiohttp.ClientConnectorError):
+        return not isinstance(failure, aiohttp.ClientConnectorCertificateError)
+    refused = failure if isinstance(failure, aiohttp.ClientConnectionResetError) else failure.__cause__
+    return isinstance(refused, aiohttp.ClientConnectionResetError) and _CLOSING in str(refused)
+
+
 def _headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
     """The upstream headers a client may see: content type, Retry-After, rate limits, its request id."""
     out = []
@@ -67,7 +92,9 @@ def _headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
 class Upstream:
     """One OpenAI-compatible upstream behind Cadre."""
 
-    def __init__(self, base_url: str, api_key: str | None, connect_timeout: float, read_timeout: float) -> None:
+    def __init__(self, base_url: str, api_key: str | None, connect_timeout: float, read_timeout: float,
+                 name: str = "default") -> None:
+        self.name = name  # as CADRE_UPSTREAMS_FILE names it ("default": CADRE_UPSTREAM_BASE_URL's)
         self.base_url = base_url.rstrip("/")
         self._auth = f"Bearer {api_key}" if api_key else None
         self._secret = api_key.encode() if api_key else None
@@ -92,6 +119,22 @@ class Upstream:
     def _request_headers(self, has_body: bool) -> dict[str, str]:
         return self._with_body if has_body else self._without_body
 
+    async def _retry(self, method: str, path: str, body: bytes | None,
+                     failure: aiohttp.ClientError) -> aiohttp.ClientResponse:
+        """Send once more if ``failure`` left the request unsent (on the next connection: the failed one is
+        closed); otherwise, or if the second try fails too, the failure as an UpstreamError."""
+        if not sent_nothing(failure):
+            raise UpstreamError(_UNAVAILABLE_MESSAGE.format(kind=type(failure).__name__)) from failure
+        log.info("upstream %s: %s before the request was sent; sending it once more", self.name,
+                    type(failure).__name__)
+        try:
+            return await self.session.request(method, self.base_url + path, data=body,
+                                              headers=self._request_headers(body is not None))
+        except TimeoutError as exc:
+            raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
+        except aiohttp.ClientError as exc:
+            raise UpstreamError(_UNAVAILABLE_MESSAGE.format(kind=type(exc).__name__)) from exc
+
     async def send(self, method: str, path: str, body: bytes | None, stream: bool) -> Reply:
         """Send a request; read the whole answer unless ``stream`` and the upstream said 200."""
         try:
@@ -99,8 +142,8 @@ class Upstream:
                                                   headers=self._request_headers(body is not None))
         except TimeoutError as exc:
             raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
-        except aiohttp.ClientError as exc:
-            raise UpstreamError(_UNAVAILABLE_MESSAGE.format(kind=type(exc).__name__)) from exc
+        except aiohttp.ClientError as exc:  # the retry lives here: a request that succeeds pays nothing for it
+            response = await self._retry(method, path, body, exc)
         reply = Reply(response.status, _headers(response), response=response)
         if stream and response.status == 200:
             return reply

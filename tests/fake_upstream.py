@@ -47,6 +47,7 @@ class FakeUpstream:
     judge_mode: str = "ok"
     judge_requests: list[Received] = field(default_factory=list)
     judge_answered: int = 0
+    models: tuple[str, ...] = ("fake-model",)  # the ids its /models lists
     requests: list[Received] = field(default_factory=list)
     gate: threading.Event = field(default_factory=threading.Event)
     gate_released_by_client: bool | None = None
@@ -57,6 +58,7 @@ class FakeUpstream:
         self.mode, self.delay, self.chunk_delay, self.chunks = "ok", 0.0, 0.0, 5
         self.split_usage = False
         self.reply_text, self.stream_text = REPLY_TEXT, None
+        self.models = ("fake-model",)
         self.judge_answer, self.judge_delay, self.judge_mode, self.judge_answered = JUDGE_FITS, 0.0, "ok", 0
         self.judge_requests.clear()
         self.requests.clear()
@@ -100,7 +102,7 @@ class FakeUpstream:
         path = scope["path"]
         if path.endswith("/models"):
             await _json(send, 200, {"object": "list", "data": [
-                {"id": "fake-model", "object": "model", "created": 0, "owned_by": "fake"}]})
+                {"id": name, "object": "model", "created": 0, "owned_by": "fake"} for name in self.models]})
             return
         if self.mode == "error500":
             await _json(send, 500, {"error": {"message": "upstream exploded", "type": "server_error",

@@ -95,8 +95,9 @@ def start_upstream(tmp: Path, *, chunks: int = 5, chunk_delay: float = 0.0) -> P
     return process
 
 
-def start_cadre(tmp: Path, database_url: str, upstream_url: str, **settings: Any) -> Process:
-    """``cadre serve`` on a free port, configured through CADRE_* variables (``settings`` as keywords)."""
+def start_cadre(tmp: Path, database_url: str, upstream_url: str, *serve_args: str, **settings: Any) -> Process:
+    """``cadre serve [serve_args]`` on a free port, configured through CADRE_* variables (``settings`` as
+    keywords)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CADRE_") and k != "OPENAI_API_KEY"}
     values: dict[str, Any] = {
@@ -106,7 +107,7 @@ def start_cadre(tmp: Path, database_url: str, upstream_url: str, **settings: Any
         **settings,
     }
     env.update({f"CADRE_{name.upper()}": str(value) for name, value in values.items()})
-    process = Process([*COMMAND, "serve", "--port", str(port)], port, tmp / f"cadre-{port}.log", env)
+    process = Process([*COMMAND, "serve", "--port", str(port), *serve_args], port, tmp / f"cadre-{port}.log", env)
     process.wait_ready("/healthz")
     return process
 

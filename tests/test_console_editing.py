@@ -135,3 +135,28 @@ def test_keyboard_only_sign_in_with_visible_focus_in_the_browsers_language(brows
     assert page.evaluate("window.injected === undefined")
     assert any("Content Security Policy" in e for e in errors), errors
     page.context.close()
+
+
+def test_a_key_gets_a_rate_limit_from_the_console(browser, serve):
+    base = serve()
+    seed(base)
+    page = new_page(browser)
+    errors = watch_errors(page)
+    sign_in(page, base, target="/admin/keys")
+    page.get_by_label("Nom de la clé").fill("Chatbot du site")
+    limit = page.get_by_label("Requêtes par minute (facultatif)")
+    limit.evaluate("el => el.removeAttribute('min')")  # what a browser without validation would send
+    limit.fill("0")
+    page.get_by_role("button", name="Créer la clé").click()
+    expect(page.locator("#key-rate-limit-errors")).to_have_text(
+        "Un nombre entier de 1 à 1 000 000, ou rien pour ne pas limiter.")
+    expect(page.get_by_label("Nom de la clé")).to_have_value("Chatbot du site")  # nothing typed is lost
+    page.get_by_label("Requêtes par minute (facultatif)").fill("120")
+    page.get_by_role("button", name="Créer la clé").click()
+    assert page.locator("#new-secret").input_value().startswith("cadre_sk_")
+    row = page.locator("tbody tr").filter(has_text="Chatbot du site")
+    expect(row).to_contain_text("120 / min")
+    with httpx.Client(base_url=base, headers=ADMIN) as api:
+        keys = api.get("/api/keys").json()["data"]
+    assert [(k["name"], k["rate_limit"]) for k in keys] == [("Chatbot du site", 120)]
+    assert errors == []

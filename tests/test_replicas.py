@@ -78,3 +78,34 @@ def test_publish_rollback_and_revoke_reach_the_other_replica_within_a_second(
             time.sleep(0.01)
         assert r.status_code == 401, r.text
         assert r.json()["error"]["code"] == "invalid_api_key", r.text
+
+
+def away_from_a_minute_end(margin: float = 10.0) -> None:
+    """Sleep past the end of the current minute if fewer than ``margin`` seconds are left: limits are per minute,
+    and right after a minute ends the estimate of the last 60 s starts to fall (app/ratelimit.py)."""
+    left = 60 - time.time() % 60
+    if left < margin:
+        time.sleep(left + 0.5)
+
+
+def test_rate_limit_holds_across_both_replicas(replicas: tuple[Process, Process]) -> None:
+    first, second = replicas
+    key, key_id = frame_and_key(first.url)
+    with httpx.Client(base_url=first.url, headers=ADMIN, timeout=10.0) as admin, \
+            httpx.Client(base_url=first.url, timeout=10.0) as one, \
+            httpx.Client(base_url=second.url, timeout=10.0) as other:
+        r = admin.patch(f"/api/keys/{key_id}", json={"rate_limit": 10})
+        assert r.status_code == 200 and r.json()["rate_limit"] == 10, r.text
+        time.sleep(2 * WITHIN)  # the new limit reaches the second replica's cache
+        away_from_a_minute_end()
+        assert [preview(one, key).status_code for _ in range(6)] == [200] * 6
+        time.sleep(2.5)  # the default exchange interval is 1 s: the first adds its 6, the second reads them
+        answers = [preview(other, key) for _ in range(6)]
+        assert [r.status_code for r in answers] == [200] * 4 + [429] * 2
+        refused = answers[-1]
+        assert refused.json()["error"]["code"] == "rate_limit_exceeded"
+        assert set(refused.json()["error"]) == {"message", "type", "param", "code"}
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        time.sleep(2.5)
+        r = preview(one, key)
+        assert r.status_code == 429, "the first replica must see the second one's requests"

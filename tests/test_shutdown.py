@@ -74,3 +74,39 @@ def test_sigterm_lets_streams_in_flight_finish_and_loses_no_record(tmp_path: Pat
         assert not any(line.startswith("event: error") for line in lines)
     assert returncode == 0, cadre.output()
     assert count_decisions(database_url, ids) == STREAMS, "decision records lost at shutdown"
+
+
+def test_streams_longer_than_the_grace_period_are_closed_and_recorded(tmp_path: Path) -> None:
+    upstream = start_upstream(tmp_path, chunks=100, chunk_delay=0.2)  # a stream lasts about 20 s
+    database_url = f"sqlite:///{tmp_path}/cadre.db"
+    cadre = start_cadre(tmp_path, database_url, upstream.url + "/v1", shutdown_grace=1)
+    try:
+        key, _ = frame_and_key(cadre.url)
+        ids = [f"grace-{i}" for i in range(3)]
+        results: dict[str, tuple[int, list[str]] | BaseException] = {}
+        first_line = {rid: threading.Event() for rid in ids}
+
+        def stream(rid: str) -> None:
+            try:
+                results[rid] = read_stream(cadre.url, key, rid, timeout=30.0, on_line=first_line[rid].set)
+            except BaseException as exc:  # a cut stream may end as an error: both are fine, a hang is not
+                results[rid] = exc
+
+        threads = [threading.Thread(target=stream, args=(rid,), daemon=True) for rid in ids]
+        for t in threads:
+            t.start()
+        assert wait_until(lambda: all(e.is_set() for e in first_line.values()), timeout=10)
+        cadre.signal(signal.SIGTERM)
+        returncode = cadre.wait(timeout=15)  # well before the streams' 20 s
+        for t in threads:
+            t.join(timeout=10)
+        assert not any(t.is_alive() for t in threads), "a stream was left hanging"
+    finally:
+        cadre.stop()
+        upstream.stop()
+    for rid in ids:
+        result = results[rid]
+        if not isinstance(result, BaseException):
+            assert "[DONE]" not in data_lines(result[1]), f"{rid} cannot have finished in the grace period"
+    assert returncode == 0, cadre.output()
+    assert count_decisions(database_url, ids) == len(ids), "decision records lost at shutdown"

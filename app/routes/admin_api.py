@@ -15,7 +15,7 @@ from app.frame import Frame, lint
 from app.judge import NoAnswer
 from app.prompting import render_frame
 from app.revelateur import findings
-from app.store import FrameState, check_slug
+from app.store import MAX_RATE_LIMIT, FrameState, check_slug
 
 router = APIRouter(prefix="/api", tags=["management"])
 MAX_INT = 2**31 - 1  # versions and revisions are 32-bit integer columns
@@ -57,6 +57,18 @@ class KeyIn(BaseModel):
         "", max_length=200, description="A name to recognise the key by (tool, person).")
     refusal_style: Literal["error", "message"] = Field(
         "error", description="error: HTTP 409 refusals; message: a normal completion saying what to clarify.")
+    rate_limit: int | None = Field(
+        None, ge=1, le=MAX_RATE_LIMIT, strict=True,
+        description="Requests per minute, over every replica (429 with Retry-After beyond); null: no limit.")
+
+
+class KeyChange(BaseModel):
+    """A change to a key's settings."""
+
+    model_config = ConfigDict(extra="forbid")
+    rate_limit: int | None = Field(
+        ge=1, le=MAX_RATE_LIMIT, strict=True,
+        description="Requests per minute, over every replica (429 with Retry-After beyond); null: no limit.")
 
 
 class RollbackIn(BaseModel):
@@ -194,7 +206,7 @@ async def lint_frame(frame: Frame, _: AdminDep,
 @router.post("/keys", status_code=201, summary="Create a client key; the secret is returned once")
 async def create_key(body: KeyIn, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
     check_slug(body.frame, "frame")
-    key, secret = await services.store.create_key(body.frame, body.name, body.refusal_style)
+    key, secret = await services.store.create_key(body.frame, body.name, body.refusal_style, body.rate_limit)
     services.directory.invalidate()
     return {**key.as_dict(), "secret": secret}
 
@@ -206,6 +218,13 @@ async def list_keys(_: AdminDep, store: StoreDep,
     if frame:
         check_slug(frame, "frame")
     return {"object": "list", "data": [k.as_dict() for k in await store.list_keys(frame)]}
+
+
+@router.patch("/keys/{key_id}", summary="Change a key's requests per minute; every replica applies it within a second")
+async def change_key(key_id: str, body: KeyChange, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
+    key = await services.store.set_rate_limit(key_id, body.rate_limit)
+    services.directory.invalidate()
+    return key.as_dict()
 
 
 @router.delete("/keys/{key_id}", summary="Revoke a key, at once")

@@ -46,7 +46,7 @@ from app.console.web import (
 )
 from app.errors import Conflict, InvalidRequest, NotFound, PreconditionFailed, Unprocessable
 from app.frame import Frame, errors, lint
-from app.store import SLUG, FrameState, Key, Version, check_slug
+from app.store import MAX_RATE_LIMIT, SLUG, FrameState, Key, Version, check_slug
 
 router = APIRouter(prefix="/admin", route_class=ConsoleRoute, include_in_schema=False)
 NOTICES = ("saved", "published", "rolled_back", "changed", "key_revoked", "signed_out", "guide_done",
@@ -339,7 +339,7 @@ async def rollback(slug: str, v: AdminDep) -> Response:
 # -------------------------------------------------------------------------------------------- keys
 async def _keys_page(v: Visitor, frame: str | None, *, created: tuple[Key, str] | None = None,
                      problems: dict[str, str] | None = None, status: int = 200, notice: str | None = None,
-                     name: str = "") -> Response:
+                     name: str = "", rate_limit: str = "") -> Response:
     store = v.services.store
     states = await store.list_frames()
     keys = await store.list_keys(frame if frame in {s.slug for s in states} else None)
@@ -347,7 +347,8 @@ async def _keys_page(v: Visitor, frame: str | None, *, created: tuple[Key, str] 
     secret = created[1] if created else None
     return render(v, "keys.html", status, states=states, names=names, keys=list(reversed(keys)), frame=frame,
                   created=created[0] if created else None, secret=secret, problems=problems or {}, name=name,
-                  snippets=snippets(v.services.settings.public_url, secret, v.lang), notice=notice)
+                  rate_limit=rate_limit, notice=notice,
+                  snippets=snippets(v.services.settings.public_url, secret, v.lang))
 
 
 @router.get("/keys")
@@ -374,7 +375,13 @@ async def create_key(v: AdminDep) -> Response:
     frame = str(form.get("frame") or "")
     name = " ".join(str(form.get("name") or "").split())
     style = str(form.get("refusal_style") or "error")
+    limit_text = str(form.get("rate_limit") or "").strip()
     problems: dict[str, str] = {}
+    rate_limit = None
+    if limit_text:
+        rate_limit = int(limit_text) if limit_text.isdigit() and len(limit_text) <= 7 else 0
+        if not 1 <= rate_limit <= MAX_RATE_LIMIT:
+            problems["rate_limit"] = "keys_rate_limit_invalid"
     if len(name) > 200:
         problems["name"] = "form_too_long"
     if style not in ("error", "message"):
@@ -382,7 +389,7 @@ async def create_key(v: AdminDep) -> Response:
     try:
         check_slug(frame)
         if not problems:
-            key, secret = await v.services.store.create_key(frame, name, style)
+            key, secret = await v.services.store.create_key(frame, name, style, rate_limit)
             v.services.directory.invalidate()
             response = redirect(f"/admin/keys?frame={frame}")
             response.set_cookie(NEW_KEY_COOKIE, v.services.console.sessions.seal_new_key(v.session, key.id, secret),
@@ -391,7 +398,7 @@ async def create_key(v: AdminDep) -> Response:
             return response
     except (InvalidRequest, NotFound):
         problems["frame"] = "keys_frame_required"
-    return await _keys_page(v, frame or None, problems=problems, status=400, name=name)
+    return await _keys_page(v, frame or None, problems=problems, status=400, name=name, rate_limit=limit_text)
 
 
 @router.post("/keys/{key_id}/revoke")

@@ -26,7 +26,7 @@ async def readyz(services: ServicesDep) -> Any:
         checks["database"] = "ok"
     except (SQLAlchemyError, OSError) as exc:
         checks["database"] = f"unreachable: {type(exc).__name__}"
-    checks["upstream"] = "configured" if services.settings.upstream_configured() else "preview-only"
+    checks["upstream"] = "configured" if services.upstreams.configured() else "preview-only"
     ready = checks["database"] == "ok"
     return JSONResponse({"status": "ready" if ready else "not-ready", "checks": checks},
                         status_code=200 if ready else 503)

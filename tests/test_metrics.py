@@ -1,0 +1,98 @@
+"""/metrics: the Prometheus counters and histograms move as requests are made, streams open are counted, the
+decision buffer's depth is shown; the text parses as the Prometheus exposition format."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import openai
+import pytest
+
+from tests.conftest import good_frame
+from tests.gateway_support import TIMEOUT, Served, call, start, wait_for
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$')
+
+
+def scrape(served: Served) -> dict[str, float]:
+    """Every sample of /metrics by its name and labels, e.g. ``cadre_requests_total{endpoint="chat",...}``."""
+    r = httpx.get(served.url + "/metrics", timeout=TIMEOUT)
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/plain; version=0.0.4")
+    samples: dict[str, float] = {}
+    for line in r.text.splitlines():
+        if not line or line.startswith("#"):
+            assert line.startswith(("# HELP ", "# TYPE ")) or not line, line
+            continue
+        match = SAMPLE.match(line)
+        assert match, f"not an exposition line: {line!r}"
+        samples[match[1] + (match[2] or "")] = float(match[3])
+    return samples
+
+
+def requests_total(endpoint: str, outcome: str, code: str, model: str) -> str:
+    return f'cadre_requests_total{{endpoint="{endpoint}",outcome="{outcome}",code="{code}",model="{model}"}}'
+
+
+def test_counters_move_as_requests_are_made(serve, upstream):
+    served = start(serve)
+    before = scrape(served)
+    assert not any(name.startswith("cadre_requests_total") for name in before)
+    with served.client() as client:
+        for _ in range(3):
+            call(client, "chat")
+        list(call(client, "completions", stream=True))
+    with served.client(key="cadre_sk_unknown") as client, pytest.raises(openai.AuthenticationError):
+        call(client, "chat")
+    after = scrape(served)
+    assert after[requests_total("chat", "forwarded", "", "fake-model")] == 3
+    assert after[requests_total("completions", "forwarded", "", "fake-model")] == 1
+    assert after[requests_total("chat", "failed", "invalid_api_key", "")] == 1
+    # Histograms: one observation per request, cumulative buckets ending at the count.
+    assert after['cadre_request_duration_seconds_count{endpoint="chat"}'] == 4
+    assert after['cadre_request_duration_seconds_bucket{endpoint="chat",le="+Inf"}'] == 4
+    assert after['cadre_upstream_duration_seconds_count{endpoint="chat"}'] == 3  # the refused one went nowhere
+    assert after['cadre_added_duration_seconds_count{endpoint="completions"}'] == 1
+    buckets = [v for k, v in after.items() if k.startswith('cadre_request_duration_seconds_bucket{endpoint="chat"')]
+    assert buckets == sorted(buckets) and buckets[-1] == 4
+    assert 0 < after['cadre_added_duration_seconds_sum{endpoint="chat"}'] \
+        <= after['cadre_request_duration_seconds_sum{endpoint="chat"}']
+    assert after["cadre_streams_open"] == 0
+    with served.client() as client:
+        call(client, "chat")
+    assert scrape(served)[requests_total("chat", "forwarded", "", "fake-model")] == 4
+
+
+def test_refusals_by_code_and_unknown_models_capped(serve, upstream):
+    served = start(serve, frame=good_frame(), publish=False)  # a frame with nothing published: 409
+    with served.client() as client, pytest.raises(openai.ConflictError):
+        call(client, "responses", model="gpt-x")
+    assert scrape(served)[requests_total("responses", "refused", "frame_missing", "gpt-x")] == 1
+
+
+def test_streams_open_while_relaying(serve, upstream):
+    served = start(serve)
+    upstream.mode = "gated"  # the upstream holds its 3rd event until the gate opens
+    with served.client() as client:
+        stream = call(client, "chat", stream=True)
+        next(iter(stream))
+        assert wait_for(lambda: scrape(served)["cadre_streams_open"] == 1)
+        upstream.gate.set()
+        list(stream)
+    assert wait_for(lambda: scrape(served)["cadre_streams_open"] == 0)
+
+
+def test_decision_buffer_depth_and_written(serve, upstream):
+    served = start(serve, decision_flush_interval=3600.0)  # nothing is written until shutdown or a read
+    with served.client() as client:
+        for _ in range(2):
+            call(client, "chat")
+    samples = scrape(served)
+    assert samples["cadre_decision_buffer_depth"] == 2
+    assert samples["cadre_decisions_dropped_total"] == 0
+    served.decisions()  # a read flushes first
+    samples = scrape(served)
+    assert samples["cadre_decision_buffer_depth"] == 0
+    assert samples["cadre_decisions_written_total"] == 2
+    assert samples["cadre_decision_buffer_capacity"] == 50_000
