@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import operator
 import re
 import secrets
@@ -18,8 +19,6 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -201,6 +200,12 @@ ROWS_PER_INSERT = 100  # 19 parameters a row: well under SQLite's 32,766 variabl
 _SQLITE_ROW = "(" + ", ".join("?" for _ in DECISION_COLUMNS) + ")"
 _SQLITE_INSERT_ONE = f"INSERT INTO decisions ({', '.join(DECISION_COLUMNS)}) VALUES {_SQLITE_ROW}"
 _SQLITE_INSERT_MANY = f"{_SQLITE_INSERT_ONE}{(', ' + _SQLITE_ROW) * (ROWS_PER_INSERT - 1)}"
+
+
+def _upsert_dialect(name: str) -> Any:
+    """The dialect module whose ``insert`` has ON CONFLICT, imported when first needed: importing the
+    PostgreSQL dialect costs 2.5 MB of memory that an SQLite deployment does not need (bench/README.md)."""
+    return importlib.import_module(f"sqlalchemy.dialects.{'sqlite' if name == 'sqlite' else 'postgresql'}")
 
 
 MAX_RATE_LIMIT = 1_000_000
@@ -513,7 +518,7 @@ class Store:
                 return {(k, int(w)): int(n) for k, w, n in (await conn.execute(query)).all()}
         async with self.writer.begin() as conn:
             rows = [{"key_id": k, "window": w, "requests": n} for (k, w), n in counts.items()]
-            insert = sqlite_insert(t) if conn.dialect.name == "sqlite" else pg_insert(t)
+            insert = _upsert_dialect(conn.dialect.name).insert(t)
             upsert = insert.on_conflict_do_update(index_elements=[t.c.key_id, t.c.window],
                                                   set_={"requests": t.c.requests + insert.excluded.requests})
             await conn.execute(upsert, rows)
