@@ -217,7 +217,13 @@ async def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from app.prompting import packaged_dir
 
     eval_dir = Path(args.dir) if args.dir else packaged_dir("frames") / "eval"
-    print(format_report(run_evaluation(eval_dir, args.split), errors=args.errors))
+    try:
+        report = run_evaluation(eval_dir, args.split)
+    except FileNotFoundError as exc:
+        print(f"cadre: fichier d'évaluation introuvable / evaluation file not found: {exc.filename}",
+              file=sys.stderr)
+        return 1
+    print(format_report(report, errors=args.errors))
     return 0
 
 
@@ -284,7 +290,8 @@ def parser() -> argparse.ArgumentParser:
     k.set_defaults(handler=key_revoke)
 
     e = sub.add_parser("eval", help="precision and recall of the off-frame check on a labelled set")
-    e.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    e.add_argument("--split", choices=("dev", "test", "holdout", "all"), default="holdout",
+                   help="holdout (default): written blind to the matcher, never tuned on; dev and test were")
     e.add_argument("--dir", help="an evaluation folder (default: the project's frames/eval)")
     e.add_argument("--errors", action="store_true", help="list the requests it gets wrong")
     e.set_defaults(handler=evaluate)

@@ -18,7 +18,7 @@ import yaml
 from app.checks import Checker, compile_checker
 from app.frame import Frame
 
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "holdout")  # dev and test were tuned on; holdout was written blind and is only run
 LANGUAGES = ("fr", "en", "all")
 
 
@@ -107,10 +107,14 @@ def load_frames(eval_dir: Path) -> dict[str, Frame]:
 
 
 def load_rows(eval_dir: Path, split: str) -> list[dict[str, Any]]:
-    """The labelled requests of ``split`` ("dev", "test" or "all")."""
-    names = SPLITS if split == "all" else (split,)
-    if any(name not in SPLITS for name in names):
-        raise ValueError(f"unknown split {split!r}: expected dev, test or all")
+    """The labelled requests of ``split`` ("dev", "test", "holdout", or "all": every one of those files that
+    the folder has)."""
+    if split == "all":
+        names: tuple[str, ...] = tuple(name for name in SPLITS if (eval_dir / f"{name}.jsonl").exists())
+    elif split in SPLITS:
+        names = (split,)
+    else:
+        raise ValueError(f"unknown split {split!r}: expected dev, test, holdout or all")
     rows: list[dict[str, Any]] = []
     for name in names:
         for line in (eval_dir / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():

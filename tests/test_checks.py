@@ -105,6 +105,31 @@ def test_a_typo_in_a_long_word_is_forgiven() -> None:
         "Pas de réparation de trottinettes électriques"]
 
 
+def test_a_word_with_another_ending_is_no_typo() -> None:
+    books = checker(language="en", offer="Monthly bookkeeping and VAT returns for independent shops and cafés",
+                    audience="Owners of shops and cafés in Leeds",
+                    refusals=["No clients outside hospitality and retail"])
+    assert books.check("Explain to a new client what we need each month: receipts photographed, bank feed on") == []
+    assert items(books.check("Write a proposal for monthly bookkeeping for a photgrapher's studio")) == [
+        "No clients outside hospitality and retail"]
+
+
+def test_a_price_in_euros_is_read(bikes: Checker) -> None:
+    assert items(bikes.check("Écris un post : révision complète à 49 € au lieu de 95 €")) == [
+        "Pas de promotions ni de soldes"]
+
+
+def test_a_phrase_names_the_families_of_its_words() -> None:
+    designer = checker(language="fr", offer="Création de sites vitrines pour artisans", audience="Artisans du bâtiment",
+                       refusals=["Pas de création de logo"])
+    assert items(designer.check("Propose trois idées de logo pour un électricien")) == ["Pas de création de logo"]
+    assert designer.check("Explique au carreleur comment placer le logo qu'il a déjà") == []
+
+
+def test_a_phrase_does_not_run_over_punctuation(groomer: Checker) -> None:
+    assert groomer.check("Write a FAQ answer: 'Do you take walk-ins?' No, appointments only") == []
+
+
 # -------------------------------------------------------------------------------------------- negation
 
 
@@ -139,6 +164,36 @@ def test_english_negation_fits(groomer: Checker, text: str) -> None:
 ])
 def test_english_refusals_are_caught(groomer: Checker, text: str, item: str) -> None:
     assert items(groomer.check(text)) == [item]
+
+
+@pytest.mark.parametrize("text", [
+    "Reply to a customer who wants her husky shaved: we don't, but we can de-shed him",
+    "Reply to a customer whose neighbour wants her cat groomed: sorry, we only groom dogs",
+    "Write a post explaining the difference between clipping and shaving",
+])
+def test_saying_no_in_other_words_fits(groomer: Checker, text: str) -> None:
+    assert groomer.check(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Des promos ? Jamais. Écris l'affiche de nos tarifs d'atelier",
+    "Mon client a acheté un vélo neuf sur internet : propose-lui une révision",
+    "Écris un article : faut-il acheter un vélo neuf ou d'occasion ?",
+])
+def test_french_answers_and_explanations_fit(bikes: Checker, text: str) -> None:
+    assert bikes.check(text) == []
+
+
+def test_a_marketing_imperative_is_no_denial(bikes: Checker) -> None:
+    assert items(bikes.check("Écris une affiche : promos sur les antivols, ne les ratez pas")) == [
+        "Pas de promotions ni de soldes"]
+    assert items(bikes.check("Écris un post : ne ratez pas nos soldes d'été")) == ["Pas de promotions ni de soldes"]
+
+
+def test_agreeing_to_a_customer_makes_the_request_ours(groomer: Checker) -> None:
+    assert items(groomer.check("A customer asked if we groom cats: reply yes, Thursday at 10 is fine")) == [
+        "No cat grooming"]
+    assert groomer.check("A customer asked if we groom cats: reply no, kindly") == []
 
 
 # ---------------------------------------------------------------------------------------- banned terms
@@ -230,6 +285,45 @@ def test_excerpts_stay_short(bikes: Checker) -> None:
     [hit] = bikes.check(text)
     assert len(hit.excerpt) <= 200
     assert "vélos neufs" in hit.excerpt
+
+
+# ---------------------------------------------------------------------------------- slots of a refusal
+
+
+@pytest.fixture(scope="module")
+def accountant() -> Checker:
+    """An accountant whose refusal names two families: income tax returns, and the private person who files one
+    (a family that "déclaration de revenus" also belongs to)."""
+    return checker(
+        language="fr",
+        offer="Tenue comptable, déclaration 2035 et déclarations de TVA pour les professions libérales",
+        audience="Professionnels de santé et du droit installés en libéral",
+        refusals=["Pas de missions de paie", "Pas de comptabilité de SCI ni de LMNP",
+                  "Pas de déclarations de revenus de particuliers"],
+    )
+
+
+@pytest.mark.parametrize("text", [
+    "Un particulier m'a demandé nos tarifs pour la tenue comptable de son cabinet de kiné : rédige une réponse",
+    "Un particulier veut nous confier la tenue comptable de son cabinet d'ostéopathe : écris-lui une proposition",
+    "Écris un mail d'accueil à un jeune kiné qui s'installe en libéral avec sa famille",
+])
+def test_one_word_does_not_fill_two_slots(accountant: Checker, text: str) -> None:
+    assert accountant.check(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Écris une annonce : vos impôts de particulier, on s'occupe de tout pour 60 €",
+    "Propose à l'épouse d'un client de remplir sa déclaration de revenus, forfait 80 €",
+])
+def test_a_refusal_of_two_families_still_hits(accountant: Checker, text: str) -> None:
+    assert items(accountant.check(text)) == ["Pas de déclarations de revenus de particuliers"]
+
+
+def test_a_word_of_the_offers_family_is_not_required(accountant: Checker) -> None:
+    """"comptabilité" repeats the offer's "tenue comptable": the SCI alone makes the refusal."""
+    assert items(accountant.check("Rédige la lettre de mission pour la SCI familiale du Dr Morel")) == [
+        "Pas de comptabilité de SCI ni de LMNP"]
 
 
 # -------------------------------------------------------------------------------------------- evaluation
