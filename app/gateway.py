@@ -393,7 +393,9 @@ class Gateway:
             payload = payloads.parse(raw, endpoint)
             decision.model = payload["model"]
             decision.outcome = "forwarded"
+            sent = time.perf_counter()
             reply = await services.upstreams.for_model(payload["model"]).send("POST", endpoint.path, raw, False)
+            decision.upstream_ms = (time.perf_counter() - sent) * 1000
             decision.upstream_status = reply.status
             if reply.status >= 400:
                 decision.outcome, decision.code = "failed", "upstream_error"

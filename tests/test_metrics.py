@@ -61,7 +61,11 @@ def test_counters_move_as_requests_are_made(serve, upstream):
     assert after["cadre_streams_open"] == 0
     with served.client() as client:
         call(client, "chat")
-    assert scrape(served)[requests_total("chat", "forwarded", "", "fake-model")] == 4
+        client.embeddings.create(model="embed-model", input="bonjour")
+    after = scrape(served)
+    assert after[requests_total("chat", "forwarded", "", "fake-model")] == 4
+    assert after[requests_total("embeddings", "forwarded", "", "embed-model")] == 1
+    assert after['cadre_upstream_duration_seconds_count{endpoint="embeddings"}'] == 1
 
 
 def test_refusals_by_code_and_unknown_models_capped(serve, upstream):
