@@ -1,9 +1,12 @@
 """In-memory view of keys and published frames for the request path, kept fresh by the store's generation.
 
 Every write bumps a generation counter in the database; each process checks it every
-``cache_check_interval`` seconds and drops its cache when it moved, so a publish, rollback or revoke
-made anywhere (another replica, the CLI) is enforced here within that interval. Writes made through
-this process invalidate at once.
+``cache_check_interval`` seconds and, when it moved, reloads what it holds (the keys it knows, the frames
+it serves) and swaps the fresh entries in, so a publish, rollback or revoke made anywhere (another replica,
+the CLI) is enforced here within that interval. Reloading rather than dropping keeps the request path off
+the database after a change, and keeps the cache whole if the database goes away right after one (a reload
+that fails leaves the entries as they were and is tried again at the next check). Writes made through this
+process drop the cache at once.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import jinja2
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.checks import Checker, compile_checker
+from app.errors import DatabaseUnavailable
 from app.frame import Finding, errors, lint
 from app.prompting import render_frame
 from app.store import Key, Store, Version, hash_secret
@@ -24,6 +28,9 @@ from app.store import Key, Store, Version, hash_secret
 log = logging.getLogger("cadre.cache")
 MAX_ENTRIES = 100_000
 MAX_CHECKERS = 1_000  # compiled checkers kept across invalidations (a compilation takes ~20 ms)
+RELOAD_CHUNK = 500  # key hashes per query when reloading
+# What a database that went away raises: SQLAlchemy's errors, and the driver's own socket errors at connect.
+DATABASE_ERRORS = (SQLAlchemyError, OSError)
 
 
 @dataclass(frozen=True)
@@ -57,11 +64,13 @@ class Directory:
         self._frames: dict[str, Published | None] = {}
         self._checkers: dict[tuple[str, int], Checker] = {}  # by (slug, version): versions never change
         self.generation = -1
+        self.epoch = 0  # moved by every invalidate(): a reload that overlapped one is thrown away
         self.today = dt.date.today()  # refreshed by watch(): cheaper than asking on every request
 
     def invalidate(self) -> None:
-        self._keys.clear()
-        self._frames.clear()
+        self._keys = {}
+        self._frames = {}
+        self.epoch += 1
 
     async def key(self, secret: str) -> Key | None:
         digest = hash_secret(secret)
@@ -69,7 +78,10 @@ class Directory:
             return self._keys[digest]
         except KeyError:
             pass
-        found = await self.store.key_by_secret(secret)
+        try:
+            found = await self.store.key_by_secret(secret)
+        except DATABASE_ERRORS as exc:
+            raise DatabaseUnavailable() from exc
         if len(self._keys) > MAX_ENTRIES:
             self._keys.clear()
         self._keys[digest] = found
@@ -82,7 +94,10 @@ class Directory:
                 return cached
         except KeyError:
             pass
-        found = await self.store.published(slug)
+        try:
+            found = await self.store.published(slug)
+        except DATABASE_ERRORS as exc:
+            raise DatabaseUnavailable() from exc
         entry = self.prepare(*found) if found else None
         self._frames[slug] = entry
         return entry
@@ -107,21 +122,37 @@ class Directory:
         return found
 
     async def refresh(self) -> bool:
-        """Drop the cache if the store's generation moved; True when it did."""
+        """Reload the cache if the store's generation moved; True when it did."""
         self.today = dt.date.today()
         generation = await self.store.generation()
-        if generation != self.generation:
-            self.generation = generation
-            self.invalidate()
-            return True
-        return False
+        if generation == self.generation:
+            return False
+        epoch = self.epoch
+        keys, frames = await self._reload()
+        if epoch == self.epoch:  # no write through this process meanwhile (it dropped the cache: keep that)
+            self._keys, self._frames = keys, frames
+        self.generation = generation
+        return True
+
+    async def _reload(self) -> tuple[dict[str, Key | None], dict[str, Published | None]]:
+        """Fresh entries for the keys and frames held now. Misses are not reloaded: they are asked again
+        on demand."""
+        digests = [digest for digest, key in self._keys.items() if key is not None]
+        keys: dict[str, Key | None] = {}
+        for start in range(0, len(digests), RELOAD_CHUNK):
+            keys.update(await self.store.keys_by_hash(digests[start:start + RELOAD_CHUNK]))
+        frames: dict[str, Published | None] = {}
+        for slug in list(self._frames):
+            found = await self.store.published(slug)
+            frames[slug] = self.prepare(*found) if found else None
+        return {digest: keys.get(digest) for digest in digests}, frames
 
     async def watch(self) -> None:
         """Check the generation forever (a lifespan task)."""
         while True:
             try:
                 await self.refresh()
-            except (SQLAlchemyError, OSError) as exc:
+            except DATABASE_ERRORS as exc:
                 # The database is away: keep serving what is cached.
                 log.warning("cache check failed: %s", type(exc).__name__)
             await asyncio.sleep(self.interval)

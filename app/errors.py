@@ -10,6 +10,8 @@
     ├── Unprocessable       422     invalid_request_error / frame_has_errors (+ "findings")
     ├── FrameRefusal        409|400 frame_refusal / frame_missing | frame_unclear | off_frame
     ├── UpstreamError       502|504 upstream_error / upstream_unavailable | upstream_timeout
+    ├── RateLimited         429     requests / rate_limit_exceeded (retry-after)
+    ├── DatabaseUnavailable 503     server_error / database_unavailable (x-should-retry: true)
     └── JudgeUnavailable    503     server_error / judge_unavailable (x-should-retry: true)
 """
 
@@ -102,6 +104,16 @@ class RateLimited(CadreError):
             f"Rate limit of {limit} requests per minute reached for this key: retry in {retry_after} s.",
             headers={"retry-after": str(retry_after), "x-ratelimit-limit-requests": str(limit),
                      "x-ratelimit-remaining-requests": "0"})
+
+
+class DatabaseUnavailable(CadreError):
+    """Cadre's database cannot be reached and what the request needs is not in the cache: retry shortly."""
+
+    status, type, code = 503, "server_error", "database_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("La base de données de Cadre est injoignable. / Cadre's database is unreachable.",
+                         headers={"x-should-retry": "true", "retry-after": "1"})
 
 
 class JudgeUnavailable(CadreError):

@@ -23,6 +23,7 @@ from app.deps import Services, bearer
 from app.errors import (
     BodyTooLarge,
     CadreError,
+    DatabaseUnavailable,
     FrameRefusal,
     NotFound,
     RateLimited,
@@ -242,9 +243,7 @@ class Gateway:
             await self._fail(request, exc)
         except SQLAlchemyError:
             decision.code = "database_unavailable"
-            await self._fail(request, UpstreamError(
-                "La base de données de Cadre est injoignable. / Cadre's database is unreachable.",
-                code="database_unavailable"))
+            await self._fail(request, DatabaseUnavailable())
         except asyncio.CancelledError:
             if not request.gone:
                 raise

@@ -184,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(SQLAlchemyError, _database_error)
+    app.add_exception_handler(ConnectionError, _database_error)  # the driver's socket refused or reset at connect
     app.add_exception_handler(Exception, _unexpected)
     app.gateway = Gateway()
     openapi.install(app)

@@ -532,6 +532,15 @@ class Store:
                 db.api_keys.c.secret_hash == hash_secret(secret), db.api_keys.c.revoked_at.is_(None)))).first()
             return _key(row) if row else None
 
+    async def keys_by_hash(self, digests: list[str]) -> dict[str, Key]:
+        """The active keys among these secret hashes, by hash (for the cache's reload)."""
+        if not digests:
+            return {}
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(sa.select(db.api_keys).where(
+                db.api_keys.c.secret_hash.in_(digests), db.api_keys.c.revoked_at.is_(None)))).all()
+            return {row.secret_hash: _key(row) for row in rows}
+
     # ---------------------------------------------------------------------------------- admin tokens
     async def first_admin_token(self) -> str | None:
         """Generate the admin token if none is stored yet, in one write transaction, so that workers starting

@@ -15,7 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import require_postgres
+from tests.cli_support import cadre as cadre_cli
+from tests.conftest import ADMIN, require_postgres
 from tests.resilience_support import Process, chat_body, count_decisions, frame_and_key, start_cadre, wait_until
 
 pytestmark = pytest.mark.postgres
@@ -127,9 +128,40 @@ def test_cached_traffic_flows_while_postgres_restarts_and_no_record_is_lost(
         assert wait_until(lambda: any(sent > restarted for _, _, sent in load.answers), timeout=10)
         time.sleep(0.5)
 
-    assert not load.errors, load.errors[:5]
+    assert not load.errors, f"{load.errors[:5]}\n{cadre.output()}"
     while_down = [rid for rid, _, sent in load.answers if stopped < sent < restarted - 0.1]
     assert len(while_down) >= 10, "too few requests were sent while PostgreSQL was stopped"
     ids = [rid for rid, _, _ in load.answers]
     assert wait_until(lambda: count_decisions(postgres_url, ids) == len(ids), timeout=20, interval=0.2), \
         f"{len(ids) - count_decisions(postgres_url, ids)} of {len(ids)} decision records lost\n{cadre.output()}"
+
+
+def test_a_change_made_elsewhere_just_before_the_database_goes_away_leaves_the_cache_whole(
+        cluster: Cluster, cadre: Process, postgres_url: str) -> None:
+    """Another process (here the CLI) changes the frame's policy; once this replica has seen the change, and
+    before any request, the database stops. The replica reloaded what it serves rather than dropping it: the key and the frame are
+    still known, with the new policy (an off-frame request is refused, a fitting one answered)."""
+    key, _ = frame_and_key(cadre.url)
+    headers = {"authorization": f"Bearer {key}"}
+    off_frame = {"model": "fake-model", "messages": [
+        {"role": "user", "content": "Une annonce pour nos VTT neufs en promotion"}]}
+    with httpx.Client(base_url=cadre.url, timeout=10.0, headers=headers) as c:
+        assert c.post("/v1/chat/completions", json=chat_body(stream=False)).status_code == 200
+        assert c.post("/v1/chat/completions", json=off_frame).status_code == 200  # flag: forwarded
+
+        changed = cadre_cli("frame", "policy", "rustine", "refuse", database_url=postgres_url)
+        assert changed.returncode == 0, changed.stderr
+        # No request meanwhile (one would fill a dropped cache again): the replica checks the generation every
+        # 0.5 s, so it has seen the change well within this.
+        time.sleep(2.0)
+        cluster.stop()
+        try:
+            fits = c.post("/v1/chat/completions", json=chat_body(stream=False))
+            refused = c.post("/v1/chat/completions", json=off_frame)
+            management = c.get("/api/frames", headers=ADMIN)  # not cached: a clear 503, not a 500
+        finally:
+            cluster.start()
+    assert fits.status_code == 200, fits.text
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "off_frame", refused.text
+    assert management.status_code == 503, management.text
+    assert management.json()["error"]["code"] == "database_unavailable"
