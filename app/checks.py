@@ -77,6 +77,9 @@ class Checker:
         self._pair_keys = frozenset(self._pairs)
         self._skips = _content(starts.skips)
         self._skip_keys = frozenset(self._skips)
+        # First words of those pairs: most requests hold none, and skip pairing their words at all.
+        self._pair_firsts = frozenset(first for first, _ in self._pair_keys)
+        self._skip_firsts = frozenset(first for first, _ in self._skip_keys)
         self._prefixes = _content(starts.prefixes)
         self._plain: set[str] = set()  # words seen that start no phrase and spell no phrase word wrong
         self._possible: dict[frozenset[str], bool] = {}  # the fast path's answer, per set of labels present
@@ -87,11 +90,12 @@ class Checker:
             return []
         folded = fold(text)
         words = split_words(folded)
-        starts, present, fixes = self._heads_in(set(words))
+        unique = set(words)
+        starts, present, fixes = self._heads_in(unique)
         if fixes:
             words = [fixes.get(w, w) for w in words]
-        if not self._may_hit(present) and not (
-                (self._pairs or self._skips) and self._may_hit(present | self._pair_labels(words))):
+            unique = set(words)
+        if not self._may_hit(present) and not self._may_hit(present | self._pair_labels(words, unique)):
             return []
         where = layout(folded)
         found = self._index.scan(words, [i for i, w in enumerate(words) if w in starts], where.clause)
@@ -137,13 +141,13 @@ class Checker:
                 plain.add(word)
         return starts, present, fixes
 
-    def _pair_labels(self, words: list[str]) -> set[str]:
+    def _pair_labels(self, words: list[str], unique: set[str]) -> set[str]:
         """The labels of the longer phrases whose first two words (or first and third, around "_") the request
-        holds in that order."""
+        holds in that order (``unique``: the set of ``words``)."""
         found: set[str] = set()
-        if self._pairs:
+        if self._pairs and not unique.isdisjoint(self._pair_firsts):
             found = found.union(*map(self._pairs.__getitem__, self._pair_keys.intersection(pairwise(words))))
-        if self._skips:
+        if self._skips and not unique.isdisjoint(self._skip_firsts):
             skips = zip(words, islice(words, 2, None), strict=False)
             found = found.union(*map(self._skips.__getitem__, self._skip_keys.intersection(skips)))
         return found

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app import db
 from app.errors import Conflict, InvalidRequest, NotFound, PreconditionFailed, Unprocessable
 from app.frame import Frame, errors, lint
+from app.sqlite_direct import Statement, direct_writer
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")  # \Z: "$" would let a trailing newline through
 KEY_ID = re.compile(r"^key_[0-9a-f]{16}\Z")
@@ -202,6 +203,22 @@ _SQLITE_INSERT_ONE = f"INSERT INTO decisions ({', '.join(DECISION_COLUMNS)}) VAL
 _SQLITE_INSERT_MANY = f"{_SQLITE_INSERT_ONE}{(', ' + _SQLITE_ROW) * (ROWS_PER_INSERT - 1)}"
 
 
+def _sqlite_statements(rows: Sequence[DecisionRow]) -> list[Statement]:
+    """Full chunks of ROWS_PER_INSERT records as one multi-row INSERT each, the rest one by one, straight to
+    the driver: SQLAlchemy's parameter handling cost more than SQLite itself.
+
+    Only two statement texts ever: SQLite keeps a prepared statement per text and per connection, and one
+    text per batch size grew the process by tens of MB under load (bench/README.md).
+    """
+    full = len(rows) - len(rows) % ROWS_PER_INSERT
+    statements: list[Statement] = [
+        (_SQLITE_INSERT_MANY, [v for row in rows[start:start + ROWS_PER_INSERT] for v in row], False)
+        for start in range(0, full, ROWS_PER_INSERT)]
+    if full < len(rows):
+        statements.append((_SQLITE_INSERT_ONE, rows[full:], True))
+    return statements
+
+
 def _upsert_dialect(name: str) -> Any:
     """The dialect module whose ``insert`` has ON CONFLICT, imported when first needed: importing the
     PostgreSQL dialect costs 2.5 MB of memory that an SQLite deployment does not need (bench/README.md)."""
@@ -248,8 +265,11 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.writer = db.writer(engine)  # the same pool; its transactions write
+        self.direct = direct_writer(engine.url)  # the decision log's own connection, on an SQLite file
 
     async def close(self) -> None:
+        if self.direct is not None:
+            self.direct.close()
         await self.engine.dispose()
 
     # ------------------------------------------------------------------------------------ generation
@@ -574,30 +594,34 @@ class Store:
 
     # ------------------------------------------------------------------------------------- decisions
     async def record_decisions(self, batch: Sequence[DecisionRow]) -> None:
-        """Write a batch of decision records (``Decision.record()`` tuples) in one transaction."""
+        """Write a batch of decision records (``Decision.record()`` tuples) in one transaction. On an SQLite
+        file, from this thread when the write lock is free (``sqlite_direct``), else through the pool."""
         if not batch:
             return
+        if self.direct is not None:
+            rows = [_sqlite_row(row) for row in batch]
+            if self.direct.write(_sqlite_statements(rows), len(rows)):
+                if self.direct.due:
+                    await self._checkpoint()
+                return
         async with self.writer.begin() as conn:
             if conn.dialect.name == "sqlite":
-                await self._insert_sqlite(conn, batch)
+                driver = (await conn.get_raw_connection()).driver_connection
+                assert driver is not None
+                for sql, parameters, many in _sqlite_statements([_sqlite_row(row) for row in batch]):
+                    await (driver.executemany if many else driver.execute)(sql, parameters)
             else:
                 await conn.execute(db.decisions.insert(), [_row_dict(row) for row in batch])
 
-    async def _insert_sqlite(self, conn: AsyncConnection, batch: Sequence[DecisionRow]) -> None:
-        """Full chunks of ROWS_PER_INSERT records as one multi-row INSERT each, the rest one by one, straight to
-        the driver (inside the same transaction): SQLAlchemy's parameter handling cost more than SQLite itself.
-
-        Only two statement texts ever: SQLite keeps a prepared statement per text and per connection, and one
-        text per batch size grew the process by tens of MB under load (bench/README.md).
-        """
-        driver = (await conn.get_raw_connection()).driver_connection
-        assert driver is not None
-        rows = [_sqlite_row(row) for row in batch]
-        full = len(rows) - len(rows) % ROWS_PER_INSERT
-        for start in range(0, full, ROWS_PER_INSERT):
-            await driver.execute(_SQLITE_INSERT_MANY, [v for row in rows[start:start + ROWS_PER_INSERT] for v in row])
-        if full < len(rows):
-            await driver.executemany(_SQLITE_INSERT_ONE, rows[full:])
+    async def _checkpoint(self) -> None:
+        """Copy the WAL's pages into the database file (the step that syncs the disk), in aiosqlite's thread;
+        PASSIVE: it waits for nobody and is simply done again next time if a reader holds pages back."""
+        assert self.direct is not None
+        async with self.engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            assert driver is not None
+            await driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        self.direct.pending_rows = 0
 
     async def decisions(self, *, frame: str | None = None, outcome: str | None = None,
                         code: str | None = None, since: dt.datetime | None = None,
