@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import jinja2
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,6 +31,7 @@ from app.store import Key, Store, Version, hash_secret
 log = logging.getLogger("cadre.cache")
 MAX_ENTRIES = 100_000
 MAX_CHECKERS = 1_000  # compiled checkers kept across invalidations (a compilation takes ~20 ms)
+_T = TypeVar("_T")
 RELOAD_CHUNK = 500  # key hashes per query when reloading
 # What a database that went away raises: SQLAlchemy's errors, and the driver's own socket errors at connect.
 DATABASE_ERRORS = (SQLAlchemyError, OSError)
@@ -64,7 +68,9 @@ class Directory:
         self._frames: dict[str, Published | None] = {}
         self._checkers: dict[tuple[str, int], Checker] = {}  # by (slug, version): versions never change
         self.generation = -1
-        self.epoch = 0  # moved by every invalidate(): a reload that overlapped one is thrown away
+        self.epoch = 0  # moved by every invalidate(): a read or reload that overlapped one is thrown away
+        self._pending: dict[tuple[str, str, int], asyncio.Future[Any]] = {}  # reads in flight, by entry
+        self.reads = 0  # database reads made for missing entries (/metrics)
         self.today = dt.date.today()  # refreshed by watch(): cheaper than asking on every request
 
     def invalidate(self) -> None:
@@ -78,13 +84,12 @@ class Directory:
             return self._keys[digest]
         except KeyError:
             pass
-        try:
-            found = await self.store.key_by_secret(secret)
-        except DATABASE_ERRORS as exc:
-            raise DatabaseUnavailable() from exc
-        if len(self._keys) > MAX_ENTRIES:
-            self._keys.clear()
-        self._keys[digest] = found
+        epoch = self.epoch
+        found = await self._read(("key", digest, epoch), self.store.key_by_secret(secret))
+        if epoch == self.epoch:  # not read before a write through this process
+            if len(self._keys) > MAX_ENTRIES:
+                self._keys.clear()
+            self._keys[digest] = found
         return found
 
     async def published(self, slug: str) -> Published | None:
@@ -94,13 +99,35 @@ class Directory:
                 return cached
         except KeyError:
             pass
+        epoch = self.epoch
+        entry = await self._read(("frame", slug, epoch), self._published(slug))
+        if epoch == self.epoch:
+            self._frames[slug] = entry
+        return entry
+
+    async def _published(self, slug: str) -> Published | None:
+        found = await self.store.published(slug)
+        return self.prepare(*found) if found else None
+
+    async def _read(self, token: tuple[str, str, int], read: Coroutine[Any, Any, _T]) -> _T:
+        """``read``, once for all the requests that miss the same entry at the same time (a cold start, a
+        burst after a restart): they wait for the first one's answer instead of each asking the database."""
+        pending = self._pending.get(token)
+        if pending is None:
+            self.reads += 1
+            pending = self._pending[token] = asyncio.ensure_future(read)
+            pending.add_done_callback(functools.partial(self._settled, token))
+        else:
+            read.close()  # not needed: another request is reading the same entry
         try:
-            found = await self.store.published(slug)
+            return cast(_T, await asyncio.shield(pending))  # a request that leaves does not cancel the others'
         except DATABASE_ERRORS as exc:
             raise DatabaseUnavailable() from exc
-        entry = self.prepare(*found) if found else None
-        self._frames[slug] = entry
-        return entry
+
+    def _settled(self, token: tuple[str, str, int], task: asyncio.Future[Any]) -> None:
+        self._pending.pop(token, None)
+        if not task.cancelled():
+            task.exception()  # retrieved here too, in case every waiting request has left
 
     def prepare(self, version: Version, policy: str = "flag") -> Published:
         """Render, lint and compile the checker of a published version (once per version; the lint again the

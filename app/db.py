@@ -137,6 +137,9 @@ def create_engine(url: str) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # One writer at a time, readers that rarely meet (the request path reads from the cache): a
+            # connection is a thread and a page cache; three stay open, up to ten more for a burst.
+            kwargs.update(pool_size=3, max_overflow=10)
     else:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
     engine = create_async_engine(target, **kwargs)

@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 
 log = logging.getLogger("cadre.store")
 CHECKPOINT_ROWS = 1000
+CACHE_KIB = 256  # this connection's page cache (SQLite's default: 2 MB)
 Statement = tuple[str, Sequence[Any], bool]  # (SQL, parameters, executemany)
 
 
@@ -48,6 +49,7 @@ class DirectWriter:
             conn.execute("PRAGMA busy_timeout=0")
             conn.execute("PRAGMA wal_autocheckpoint=0")
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # appends touch few pages: keep the memory small
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.close()
                 self.enabled = False

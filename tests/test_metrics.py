@@ -4,6 +4,8 @@ decision buffer's depth is shown; the text parses as the Prometheus exposition f
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import openai
@@ -100,3 +102,22 @@ def test_decision_buffer_depth_and_written(serve, upstream):
     assert samples["cadre_decision_buffer_depth"] == 0
     assert samples["cadre_decisions_written_total"] == 2
     assert samples["cadre_decision_buffer_capacity"] == 50_000
+
+
+def test_requests_missing_the_same_cache_entry_share_one_database_read(serve, upstream):
+    """Twenty requests with a key the process has not seen yet, at once: one read of the key, one of the frame
+    (a cold start or a burst after a change must not send every request to the database)."""
+    served = start(serve)
+    secret, _ = served.new_key()  # made through the API: the process's cache is dropped
+    before = scrape(served)["cadre_cache_reads_total"]
+    barrier = threading.Barrier(20)
+
+    def one(_: int) -> int:
+        with served.http(key=secret) as http:
+            barrier.wait(timeout=TIMEOUT)
+            return http.post("/v1/chat/completions", json={
+                "model": "fake-model", "messages": [{"role": "user", "content": "Écris un post."}]}).status_code
+
+    with ThreadPoolExecutor(20) as pool:
+        assert list(pool.map(one, range(20))) == [200] * 20
+    assert scrape(served)["cadre_cache_reads_total"] - before == 2  # the key, then its frame
