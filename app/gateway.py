@@ -133,10 +133,10 @@ class DisconnectWatch:
 
     __slots__ = ("loop", "task", "timer")
 
-    def __init__(self, request: Request) -> None:
-        self.loop = asyncio.get_running_loop()
+    def __init__(self, request: Request, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
         self.task: asyncio.Task[None] | None = None
-        self.timer = self.loop.call_later(WATCH_AFTER, self._start, request, asyncio.current_task())
+        self.timer = loop.call_later(WATCH_AFTER, self._start, request, asyncio.current_task(loop))
 
     def _start(self, request: Request, owner: asyncio.Task[Any] | None) -> None:
         self.task = self.loop.create_task(request.cancel_on_disconnect(owner))
@@ -314,7 +314,7 @@ class Gateway:
                       seen: revelateur.Review | None) -> FrameRefusal | None:
         """Send upstream and relay the answer; a client that leaves cancels the upstream request. Returns the
         refusal to send instead of a non-streamed answer that breaks the frame (policy refuse)."""
-        watch = DisconnectWatch(request)
+        watch = DisconnectWatch(request, services.loop)
         sent = time.perf_counter()
         try:
             reply = await services.upstreams.for_model(decision.model).send("POST", endpoint.path, body, stream)
