@@ -425,22 +425,27 @@ def _stream_usage(data: bytes, decision: Decision) -> bytes:
     """Read usage from the stream's final events (sent when the upstream reports it); return the unfinished
     last line of ``data``, to be completed by the next read (the network cuts events anywhere)."""
     cut = data.rfind(b"\n") + 1
-    if data.find(b'"usage"', 0, cut) != -1:
-        for line in data[:cut].split(b"\n"):
-            if line.startswith(b"data:") and b'"usage"' in line:
-                _read_usage(line[5:], decision)
+    at = data.rfind(b'"usage"', 0, cut)
+    while at != -1:  # usage comes with the last events: read from the end, the last line that carries it
+        start = data.rfind(b"\n", 0, at) + 1
+        if data.startswith(b"data:", start) and _read_usage(data[start + 5:data.find(b"\n", at)], decision):
+            break
+        at = data.rfind(b'"usage"', 0, start)
     rest = data[cut:]
     return rest if len(rest) <= MAX_PENDING_LINE else b""
 
 
-def _read_usage(event_json: bytes, decision: Decision) -> None:
-    """Usage from one event's JSON: a chat or completions chunk, or a Responses event carrying its response."""
+def _read_usage(event_json: bytes, decision: Decision) -> bool:
+    """Usage from one event's JSON (a chat or completions chunk, or a Responses event carrying its response);
+    True when it had some."""
     try:
         event = orjson.loads(event_json)
     except orjson.JSONDecodeError:
-        return
+        return False
     body = event.get("response", event) if isinstance(event, dict) else {}
     usage = payloads.usage_of(body) if isinstance(body, dict) else (None, None, None)
     if usage[0] is not None or usage[2] is not None:
         decision.prompt_tokens, decision.completion_tokens, decision.total_tokens = usage
+        return True
+    return False
 

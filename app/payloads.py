@@ -157,7 +157,11 @@ def stream_text(endpoint: Endpoint, data: bytes) -> str:
     """
     pattern = _STREAMED_STRING.get(endpoint.name)
     if pattern is not None:
-        return "".join(_json_string(raw) for raw in pattern.findall(data))
+        raws = pattern.findall(data)
+        whole = b"".join(raws)
+        if b"\\" not in whole:  # no escapes (the usual case): one decoding for the whole text
+            return whole.decode("utf-8", "replace")
+        return "".join(_json_string(raw) for raw in raws)
     pieces: list[str] = []
     for line in data.split(b"\n"):
         if not line.startswith(b"data:") or line[5:].strip() == b"[DONE]":
