@@ -19,7 +19,8 @@ import aiohttp
 
 from app.errors import UpstreamError, UpstreamTimeout
 
-_PASSED = frozenset({b"content-type", b"retry-after", b"x-request-id"})
+# content-encoding: an upstream that compresses although asked not to still gives the client a readable body.
+_PASSED = frozenset({b"content-type", b"content-encoding", b"retry-after", b"x-request-id"})
 _RENAMED = {b"x-request-id": b"x-upstream-request-id"}  # x-request-id is Cadre's own
 REDACTED = "[clé amont masquée / upstream key hidden]".encode()
 _CLOSING = "closing transport"  # aiohttp's "Cannot write to closing transport": raised before writing
@@ -100,8 +101,9 @@ class Upstream:
         self._secret = api_key.encode() if api_key else None
         self._timeout = aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=read_timeout)
         self._session: aiohttp.ClientSession | None = None
-        # Built once: aiohttp copies them into each request.
-        self._without_body = {"authorization": self._auth} if self._auth else {}
+        # Built once: aiohttp copies them into each request. Answers are relayed as they come, so none may be
+        # compressed (aiohttp would otherwise ask for gzip, and an upstream behind a CDN would send it).
+        self._without_body = {"accept-encoding": "identity", **({"authorization": self._auth} if self._auth else {})}
         self._with_body = {"content-type": "application/json", **self._without_body}
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import json
 import threading
 import time
@@ -36,6 +37,7 @@ class FakeUpstream:
     chunk_delay: float = 0.0  # seconds between streamed chunks
     chunks: int = 5
     split_usage: bool = False  # send the event carrying "usage" in two writes (split inside the word)
+    compress: bool = False  # gzip a JSON answer when the client accepts it, as upstreams behind a CDN do
     reply_text: str = REPLY_TEXT
     stream_text: str | None = None  # a text streamed as one more delta after the "tok{i} " ones
     # The judge: a request whose model is ``judge_model`` is answered with ``judge_answer`` (the assistant's
@@ -56,7 +58,7 @@ class FakeUpstream:
 
     def reset(self) -> None:
         self.mode, self.delay, self.chunk_delay, self.chunks = "ok", 0.0, 0.0, 5
-        self.split_usage = False
+        self.split_usage = self.compress = False
         self.reply_text, self.stream_text = REPLY_TEXT, None
         self.models = ("fake-model",)
         self.judge_answer, self.judge_delay, self.judge_mode, self.judge_answered = JUDGE_FITS, 0.0, "ok", 0
@@ -128,7 +130,8 @@ class FakeUpstream:
         kind = "responses" if path.endswith("/responses") else "completions" if path.endswith(
             "/v1/completions") else "chat"
         if not stream:
-            await _json(send, 200, _complete(kind, self.reply_text))
+            gzipped = self.compress and "gzip" in headers.get("accept-encoding", "")
+            await _json(send, 200, _complete(kind, self.reply_text), gzipped=gzipped)
             return
         await self._stream(receive, send, kind)
 
@@ -196,8 +199,12 @@ async def _watch_disconnect(receive: Any, gone: asyncio.Event) -> None:
     gone.set()
 
 
-async def _json(send: Any, status: int, obj: Any, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _json(send: Any, status: int, obj: Any, extra: list[tuple[bytes, bytes]] | None = None,
+                gzipped: bool = False) -> None:
     body = json.dumps(obj).encode()
+    if gzipped:
+        body = gzip.compress(body)
+        extra = [*(extra or []), (b"content-encoding", b"gzip")]
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()), *(extra or [])]})

@@ -139,8 +139,9 @@ def test_cached_traffic_flows_while_postgres_restarts_and_no_record_is_lost(
 def test_a_change_made_elsewhere_just_before_the_database_goes_away_leaves_the_cache_whole(
         cluster: Cluster, cadre: Process, postgres_url: str) -> None:
     """Another process (here the CLI) changes the frame's policy; once this replica has seen the change, and
-    before any request, the database stops. The replica reloaded what it serves rather than dropping it: the key and the frame are
-    still known, with the new policy (an off-frame request is refused, a fitting one answered)."""
+    before any request, the database stops. The replica reloaded what it serves rather than dropping it: the
+    key and the frame are still known, with the new policy (an off-frame request is refused, a fitting one
+    answered)."""
     key, _ = frame_and_key(cadre.url)
     headers = {"authorization": f"Bearer {key}"}
     off_frame = {"model": "fake-model", "messages": [
