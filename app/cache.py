@@ -168,10 +168,7 @@ class Directory:
         keys: dict[str, Key | None] = {}
         for start in range(0, len(digests), RELOAD_CHUNK):
             keys.update(await self.store.keys_by_hash(digests[start:start + RELOAD_CHUNK]))
-        frames: dict[str, Published | None] = {}
-        for slug in list(self._frames):
-            found = await self.store.published(slug)
-            frames[slug] = self.prepare(*found) if found else None
+        frames = {slug: await self._published(slug) for slug in list(self._frames)}
         return {digest: keys.get(digest) for digest in digests}, frames
 
     async def watch(self) -> None:
