@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
+import logging
 import operator
 import re
 import secrets
+import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import db
@@ -27,6 +29,7 @@ from app.errors import Conflict, InvalidRequest, NotFound, PreconditionFailed, U
 from app.frame import Frame, errors, lint
 from app.sqlite_direct import Statement, direct_writer
 
+log = logging.getLogger("cadre.store")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")  # \Z: "$" would let a trailing newline through
 KEY_ID = re.compile(r"^key_[0-9a-f]{16}\Z")
 KEY_PREFIX = "cadre_sk_"
@@ -598,29 +601,34 @@ class Store:
         file, from this thread when the write lock is free (``sqlite_direct``), else through the pool."""
         if not batch:
             return
-        if self.direct is not None:
-            rows = [_sqlite_row(row) for row in batch]
-            if self.direct.write(_sqlite_statements(rows), len(rows)):
-                if self.direct.due:
-                    await self._checkpoint()
-                return
+        sqlite = self.engine.dialect.name == "sqlite"
+        statements = _sqlite_statements([_sqlite_row(row) for row in batch]) if sqlite else []
+        if self.direct is not None and self.direct.write(statements, len(batch)):
+            if self.direct.due:
+                await self._checkpoint()
+            return
         async with self.writer.begin() as conn:
-            if conn.dialect.name == "sqlite":
+            if statements:
                 driver = (await conn.get_raw_connection()).driver_connection
                 assert driver is not None
-                for sql, parameters, many in _sqlite_statements([_sqlite_row(row) for row in batch]):
+                for sql, parameters, many in statements:
                     await (driver.executemany if many else driver.execute)(sql, parameters)
             else:
                 await conn.execute(db.decisions.insert(), [_row_dict(row) for row in batch])
 
     async def _checkpoint(self) -> None:
         """Copy the WAL's pages into the database file (the step that syncs the disk), in aiosqlite's thread;
-        PASSIVE: it waits for nobody and is simply done again next time if a reader holds pages back."""
+        PASSIVE: it waits for nobody and is simply done again next time if a reader holds pages back. Its
+        failure is only logged: the batch is written, and raising would have the decision log write it again."""
         assert self.direct is not None
-        async with self.engine.connect() as conn:
-            driver = (await conn.get_raw_connection()).driver_connection
-            assert driver is not None
-            await driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        try:
+            async with self.engine.connect() as conn:
+                driver = (await conn.get_raw_connection()).driver_connection
+                assert driver is not None
+                await driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+            log.warning("WAL checkpoint failed (tried again after the next batch): %s", type(exc).__name__)
+            return
         self.direct.pending_rows = 0
 
     async def decisions(self, *, frame: str | None = None, outcome: str | None = None,
