@@ -59,8 +59,8 @@ ROUTES: dict[tuple[str, str], Endpoint] = {
 class Request:
     """What the gateway reads of one HTTP request, headers scanned once."""
 
-    __slots__ = ("authorization", "content_length", "gone", "priority", "receive", "request_id", "scope", "send",
-                 "started")
+    __slots__ = ("answered", "authorization", "content_length", "gone", "priority", "receive", "request_id", "scope",
+                 "send", "started")
 
     def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.scope, self.receive, self.send = scope, receive, send
@@ -68,6 +68,7 @@ class Request:
         self.content_length: int | None = None
         self.priority: str | None = None  # x-cadre-priority: the priority the request says it serves
         self.gone = self.started = False
+        self.answered = False  # a stream's final event was relayed before the client left
         request_id = None
         for name, value in scope["headers"]:
             if name == b"authorization":
@@ -247,8 +248,10 @@ class Gateway:
         except asyncio.CancelledError:
             if not request.gone:
                 raise
-            # The client left: the upstream call is cancelled and there is nobody to answer.
-            decision.outcome, decision.code = "failed", "client_disconnected"
+            # The client left: the upstream call is cancelled and there is nobody to answer (unless it had the
+            # whole answer already).
+            if not request.answered:
+                decision.outcome, decision.code = "failed", "client_disconnected"
             task = asyncio.current_task()
             if task is not None:
                 task.uncancel()
@@ -355,21 +358,37 @@ class Gateway:
         await send({"type": "http.response.start", "status": 200,
                     "headers": [*reply.headers, (b"cache-control", b"no-cache"), frame_header,
                                 (b"x-request-id", request.request_id.encode())]})
-        pending = b""  # an event line cut between two reads, kept until its end arrives
+        pending = b""  # an event line cut between two reads, kept until its end arrives (for the usage)
+        held = b""  # the start of an event cut between two reads, relayed once the event is whole
+        last = b""  # the last piece relayed
         kept: list[bytes] | None = [] if seen is not None else None  # the events, for the answer check
         size = 0
         try:
             async for chunk in reply.chunks():
                 if pending or b'"usage"' in chunk or not chunk.endswith(b"\n"):
                     pending = _stream_usage(pending + chunk, decision)
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 if kept is not None and size < revelateur.MAX_STREAM_TEXT:
                     kept.append(chunk)
                     size += len(chunk)
+                if held or not chunk.endswith(b"\n\n"):
+                    chunk, held = _whole_events(held + chunk)
+                    if not chunk:
+                        continue
+                last = chunk
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            if held:  # the upstream ended without a blank line after its last event: passed on as it is
+                await send({"type": "http.response.body", "body": held, "more_body": True})
         except UpstreamError as exc:
+            # An unfinished event is dropped, so that the error event reaches the client as an event of its own.
             decision.outcome, decision.code = "failed", exc.code
             event = b"event: error\ndata: " + orjson.dumps(exc.body()) + b"\n\n"
             await send({"type": "http.response.body", "body": event, "more_body": True})
+        except asyncio.CancelledError:
+            # A client may leave as soon as it read the final event, before the upstream's answer ended.
+            request.answered = request.gone and _final(last)
+            if request.answered and seen is not None and kept:
+                revelateur.check_stream(seen, b"".join(kept), decision)
+            raise
         await send({"type": "http.response.body", "body": b""})
         if seen is not None and kept:  # after the last byte was sent: the client waits for nothing
             revelateur.check_stream(seen, b"".join(kept), decision)
@@ -433,6 +452,23 @@ def _stream_usage(data: bytes, decision: Decision) -> bytes:
         at = data.rfind(b'"usage"', 0, start)
     rest = data[cut:]
     return rest if len(rest) <= MAX_PENDING_LINE else b""
+
+
+def _whole_events(data: bytes) -> tuple[bytes, bytes]:
+    """(the whole events at the start of ``data``, the unfinished one after them); an unfinished part over
+    MAX_PENDING_LINE is not an event stream's and goes on as it is."""
+    lf, crlf = data.rfind(b"\n\n"), data.rfind(b"\r\n\r\n")
+    end = max(lf + 2 if lf >= 0 else 0, crlf + 4 if crlf >= 0 else 0)
+    if len(data) - end > MAX_PENDING_LINE:
+        return data, b""
+    return data[:end], data[end:]
+
+
+def _final(piece: bytes) -> bool:
+    """True when ``piece`` ends a stream: chat and completions end with [DONE], Responses with its completed
+    (or failed, or incomplete) response."""
+    return piece.rstrip().endswith(b"[DONE]") or any(
+        name in piece for name in (b"response.completed", b"response.failed", b"response.incomplete"))
 
 
 def _read_usage(event_json: bytes, decision: Decision) -> bool:

@@ -269,8 +269,10 @@ class Pool:
             message = start + b"\r\n"
         else:
             message = b"%bcontent-type: %b\r\ncontent-length: %d\r\n\r\n%b" % (start, content_type, len(body), body)
-        assert connection.transport is not None
-        connection.transport.write(message)
+        transport = connection.transport
+        if transport is None or connection.lost or transport.is_closing():  # closed right after it opened
+            raise ConnectFailed(ConnectionResetError("connection closed before the request was sent"))
+        transport.write(message)
         try:
             await response.head()
         except BaseException:
