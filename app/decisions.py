@@ -15,7 +15,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.store import Decision, DecisionRow, Store
 
 log = logging.getLogger("cadre.decisions")
-BATCH = 1000
 
 
 class DecisionLog:
@@ -38,14 +37,16 @@ class DecisionLog:
     async def flush(self) -> None:
         """Write everything buffered now; on failure, the batch goes back to the front of the queue."""
         async with self._flushing:
+            size = self.store.decision_batch
             while self.buffer:
-                batch = [self.buffer.popleft() for _ in range(min(BATCH, len(self.buffer)))]
+                batch = [self.buffer.popleft() for _ in range(min(size, len(self.buffer)))]
                 try:
                     await self.store.record_decisions(batch)
                 except (SQLAlchemyError, OSError):
                     self.buffer.extendleft(reversed(batch))
                     raise
                 self.written += len(batch)
+                await asyncio.sleep(0)  # requests go on between two batches
 
     async def run(self) -> None:
         """Flush every ``interval`` seconds forever (a lifespan task). Cancelling it (shutdown) never cuts a
