@@ -308,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as exc:
         lines = [f"  CADRE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()]
-        raise SystemExit("cadre: invalid configuration\n" + "\n".join(lines)) from None
+        raise SystemExit("cadre: configuration invalide / invalid configuration\n" + "\n".join(lines)) from None
     if hasattr(args, "sync_handler"):
         return int(args.sync_handler(args, settings))
     try:

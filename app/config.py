@@ -47,9 +47,9 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CADRE_UPSTREAM_API_KEY", "OPENAI_API_KEY"),
         description="Key sent to the upstream; falls back to OPENAI_API_KEY. Never sent to clients.",
     )
-    upstream_connect_timeout: float = Field(10.0, description="Seconds to connect to the upstream.")
+    upstream_connect_timeout: float = Field(10.0, gt=0, description="Seconds to connect to the upstream.")
     upstream_read_timeout: float = Field(
-        600.0, description="Seconds to wait for the upstream's next bytes before giving up."
+        600.0, gt=0, description="Seconds to wait for the upstream's next bytes before giving up."
     )
     upstreams_file: Path | None = Field(
         None,

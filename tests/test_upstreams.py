@@ -296,6 +296,16 @@ def test_cadre_serve_refuses_to_start_on_a_wrong_file(tmp_path):
     assert "« base_url » manque ou n'est pas une URL http(s). / entry 1 (local): “base_url” is missing" in result.stderr
 
 
+@pytest.mark.parametrize("variable", ["CADRE_UPSTREAM_CONNECT_TIMEOUT", "CADRE_UPSTREAM_READ_TIMEOUT"])
+def test_cadre_serve_refuses_a_timeout_that_is_not_positive(tmp_path, variable):
+    """A zero read timeout would fail every upstream call at once: Cadre refuses to start and names the setting."""
+    result = cadre("serve", "--port", "1", database_url=f"sqlite:///{tmp_path}/cadre.db", env={variable: "0"})
+    assert result.returncode != 0
+    no_traceback(result)
+    assert "configuration invalide / invalid configuration" in result.stderr
+    assert f"{variable}: Input should be greater than 0" in result.stderr
+
+
 def test_a_route_never_shows_its_key(tmp_path):
     path = upstreams_file(tmp_path, "http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1")
     routes = read_routes(path, {LOCAL_KEY_ENV: LOCAL_KEY})
