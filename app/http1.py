@@ -259,16 +259,15 @@ class Pool:
         self._closed = False
         self.loop = asyncio.get_running_loop()  # a pool is made inside the loop that uses it
 
-    async def request(self, method: str, path: str, body: bytes | None,
-                      content_type: bytes = b"application/json") -> Response:
-        """Send the request and wait for the head of its answer (not the body)."""
+    async def request(self, method: str, path: str, body: bytes | None) -> Response:
+        """Send the request (a JSON body, or none) and wait for the head of its answer (not the body)."""
         connection = self._take() or await self._connect()
         response = connection.response = Response(connection)
         start = f"{method} {self.prefix}{path} HTTP/1.1\r\n".encode("latin-1") + self._head
         if body is None:
             message = start + b"\r\n"
         else:
-            message = b"%bcontent-type: %b\r\ncontent-length: %d\r\n\r\n%b" % (start, content_type, len(body), body)
+            message = b"%bcontent-type: application/json\r\ncontent-length: %d\r\n\r\n%b" % (start, len(body), body)
         transport = connection.transport
         if transport is None or connection.lost or transport.is_closing():  # closed right after it opened
             raise ConnectFailed(ConnectionResetError("connection closed before the request was sent"))
