@@ -17,12 +17,13 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from app import db, migrations
 from app.config import Settings
 from app.errors import CadreError
-from app.frame import Finding, Frame, lint
-from app.logs import log_config
-from app.store import Store
+from app.frames.model import Finding, Frame, lint
+from app.ops.logs import log_config
+from app.storage import migrations
+from app.storage import schema as db
+from app.storage.store import Store
 
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
 
@@ -212,9 +213,9 @@ async def key_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from app.evaluation import evaluate as run_evaluation
-    from app.evaluation import format_report
-    from app.prompting import packaged_dir
+    from app.frames.prompts import packaged_dir
+    from app.revelateur.evaluation import evaluate as run_evaluation
+    from app.revelateur.evaluation import format_report
 
     eval_dir = Path(args.dir) if args.dir else packaged_dir("frames") / "eval"
     try:

@@ -17,18 +17,25 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
-from app import db, migrations, openapi, request_ids
-from app.cache import Directory
+from app.api import frames as admin_api
+from app.api import health, metrics
+from app.api import reports as report_api
+from app.api.deps import Services
 from app.config import Settings
+from app.console import pages as admin_pages
+from app.console import report_pages
 from app.console.state import STATIC_DIR, build_console
-from app.decisions import DecisionLog
-from app.deps import Services
 from app.errors import CadreError, error_bytes, error_response
-from app.gateway import Gateway
-from app.prompting import prompt_environment
-from app.routes import admin_api, admin_pages, health, metrics, report_api, report_pages
-from app.routing import Upstreams
-from app.store import Store, hash_secret
+from app.frames.prompts import prompt_environment
+from app.gateway import openapi
+from app.gateway.app import Gateway
+from app.ops import request_ids
+from app.storage import migrations
+from app.storage import schema as db
+from app.storage.cache import Directory
+from app.storage.decision_log import DecisionLog
+from app.storage.store import Store, hash_secret
+from app.upstream.routing import Upstreams
 
 log = logging.getLogger("cadre")
 

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.checks import Checker, compile_checker  # noqa: E402
-from app.evaluation import load_frames, load_rows  # noqa: E402
+from app.revelateur.checker import Checker, compile_checker  # noqa: E402
+from app.revelateur.evaluation import load_frames, load_rows  # noqa: E402
 
 EVAL = ROOT / "frames" / "eval"
 

@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from app.db import is_sqlite
+from app.storage.schema import is_sqlite
 
 ERROR_FIELDS = {"message", "type", "param", "code"}
 

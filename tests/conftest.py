@@ -18,9 +18,10 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from app import db, migrations
 from app.config import Settings
 from app.main import create_app
+from app.storage import migrations
+from app.storage import schema as db
 from tests.fake_upstream import FakeUpstream
 
 ADMIN_TOKEN = "test-admin-token-0123456789"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from app.checks import Checker, Hit, compile_checker
-from app.evaluation import evaluate, format_report
-from app.frame import Frame, Lexicon
+from app.frames.model import Frame, Lexicon
+from app.revelateur.checker import Checker, Hit, compile_checker
+from app.revelateur.evaluation import evaluate, format_report
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "frames" / "eval"
 

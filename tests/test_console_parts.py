@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from app.console import strings
 from app.console.diff import diff_frames, items_diff, words_diff
 from app.console.forms import apply_list_op, frame_from_values, slugify, values_from_frame
 from app.console.sessions import Throttle, clean_name
-from app.frame import Frame
+from app.frames.model import Frame
+from app.messages import console as strings
 from tests.conftest import ROOT, good_frame
 
 
@@ -109,7 +109,7 @@ def contrast(a: str, b: str) -> float:
 
 
 def test_text_colours_meet_wcag_aa_contrast():
-    css = (ROOT / "app" / "static" / "cadre.css").read_text(encoding="utf-8")
+    css = (ROOT / "app" / "console" / "static" / "cadre.css").read_text(encoding="utf-8")
     colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6});", css))
     colours["white"] = "#ffffff"
     text_pairs = [("text", "bg"), ("text", "surface"), ("muted", "surface"), ("muted", "bg"), ("primary", "surface"),

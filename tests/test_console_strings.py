@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import string
 
-from app.console import strings
 from app.console.forms import FIELD_ORDER
+from app.console.pages import NOTICES, OUTCOMES
 from app.console.views import STEP_NAMES
-from app.routes.admin_pages import NOTICES, OUTCOMES
+from app.messages import console as strings
 from tests.conftest import ROOT
 
-TEMPLATES = ROOT / "app" / "templates"
+TEMPLATES = ROOT / "app" / "console" / "templates"
 
 
 def placeholders(text: str) -> set[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import openai
 import pytest
 
-from app.ratelimit import RateLimiter, retry_after
+from app.ops.ratelimit import RateLimiter, retry_after
 from tests.cli_support import ROOT, cadre
 from tests.gateway_support import Served, call, start
 from tests.test_replicas import away_from_a_minute_end

@@ -16,8 +16,8 @@ import httpx
 import openai
 import pytest
 
-from app.frame import Frame
-from app.judge import read_verdict
+from app.frames.model import Frame
+from app.revelateur.judge import read_verdict
 from tests.conftest import good_frame
 from tests.fake_upstream import FakeUpstream
 from tests.gateway_support import (

@@ -17,9 +17,9 @@ import yaml
 from pydantic import ValidationError
 
 from app.config import Settings
-from app.http1 import ConnectFailed, Disconnected, InvalidResponse
-from app.upstream import REDACTED, sent_nothing
-from app.upstreams_file import read_routes
+from app.config.upstreams_file import read_routes
+from app.upstream.client import REDACTED, sent_nothing
+from app.upstream.http1 import ConnectFailed, Disconnected, InvalidResponse
 from tests.cli_support import cadre, no_traceback
 from tests.conftest import ServerThread
 from tests.fake_upstream import REPLY_TEXT, FakeUpstream

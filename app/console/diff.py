@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from app.console.forms import CHOICE_FIELDS, FIELD_ORDER, LIST_FIELDS, values_from_frame
-from app.frame import Frame
+from app.frames.model import Frame
 
 _TOKENS = re.compile(r"\S+\s*")
 SIMILAR = 0.5  # two list items this alike at the same rank are one item rewritten, not two

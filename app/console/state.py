@@ -14,9 +14,9 @@ import jinja2
 from app.config import Settings
 from app.console.sessions import Sessions, Throttle, console_key
 
-APP_DIR = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = APP_DIR / "templates"
-STATIC_DIR = APP_DIR / "static"
+CONSOLE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = CONSOLE_DIR / "templates"
+STATIC_DIR = CONSOLE_DIR / "static"
 
 
 @dataclass

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from app.console import strings
 from app.console.forms import FIELD_ORDER, Values, findings_by_field, values_from_frame
-from app.frame import Finding, Frame, errors, lint
-from app.prompting import render_frame
-from app.store import FrameState
+from app.frames.model import Finding, Frame, errors, lint
+from app.frames.prompts import render_frame
+from app.messages import console as strings
+from app.storage.store import FrameState
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.console import strings
+from app.api.deps import Services
 from app.console.forms import dom_id
 from app.console.sessions import (
     BROWSER_COOKIE,
@@ -23,8 +23,8 @@ from app.console.sessions import (
     Session,
     new_browser_id,
 )
-from app.deps import Services
 from app.errors import InvalidRequest, NotFound
+from app.messages import console as strings
 
 # No inline script or style anywhere: the page's only script and stylesheet are our own files.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "

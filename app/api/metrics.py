@@ -1,0 +1,30 @@
+"""/metrics: the gateway's counters and histograms in the Prometheus text format (app/metrics.py)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import PlainTextResponse
+
+from app.api.deps import ServicesDep
+
+router = APIRouter(tags=["health"])
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+@router.get("/metrics", summary="Prometheus metrics of this process", response_class=PlainTextResponse,
+            responses={200: {"content": {CONTENT_TYPE: {"schema": {"type": "string"}}}}})
+async def metrics(services: ServicesDep) -> PlainTextResponse:
+    log = services.decisions
+    gauges = [
+        ("cadre_decision_buffer_depth", "gauge", "Decision records waiting to be written.", len(log.buffer)),
+        ("cadre_decision_buffer_capacity", "gauge", "Decision records the buffer holds at most "
+         "(CADRE_DECISION_BUFFER_SIZE).", log.buffer.maxlen or 0),
+        ("cadre_decisions_written_total", "counter", "Decision records written to the database.", log.written),
+        ("cadre_decisions_dropped_total", "counter", "Decision records dropped because the buffer was full "
+         "(the oldest go first).", log.dropped),
+        ("cadre_cache_reads_total", "counter", "Database reads made for keys and frames missing from the cache "
+         "(concurrent requests missing the same entry share one).", services.directory.reads),
+        ("cadre_rate_limited_total", "counter", "Requests refused with 429 by a key's requests per minute.",
+         services.limiter.limited),
+    ]
+    return PlainTextResponse(services.metrics.render(gauges), media_type=CONTENT_TYPE)

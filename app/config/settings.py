@@ -1,0 +1,138 @@
+"""Settings: the only module that reads the environment (prefix ``CADRE_``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.config.upstreams_file import Route, UpstreamsFileError, read_routes
+
+
+class Settings(BaseSettings):
+    """Every knob of Cadre; each one is documented in the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="CADRE_", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        "sqlite:///./cadre-data/cadre.db",
+        description="Database URL: sqlite:///path/cadre.db or postgresql://user:password@host:port/db.",
+    )
+    admin_token: SecretStr | None = Field(
+        None,
+        description="Bearer token of the management API and the console. Unset: one is generated on "
+        "first start, printed once and stored hashed.",
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Address where people reach Cadre; refusal messages link to its console pages.",
+    )
+    host: str = Field("127.0.0.1", description="Interface `cadre serve` listens on.")
+    port: int = Field(8000, description="Port `cadre serve` listens on.")
+    workers: int = Field(1, description="Worker processes started by `cadre serve`.")
+    shutdown_grace: int = Field(
+        30, ge=0, description="Seconds `cadre serve` lets requests and streams in flight finish after SIGTERM "
+        "(it stops accepting at once), before closing what is left.",
+    )
+    upstream_base_url: str = Field(
+        "https://api.openai.com/v1",
+        description="OpenAI-compatible upstream base URL (OpenAI, Ollama, vLLM, LM Studio, Mistral ...).",
+    )
+    upstream_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("CADRE_UPSTREAM_API_KEY", "OPENAI_API_KEY"),
+        description="Key sent to the upstream; falls back to OPENAI_API_KEY. Never sent to clients.",
+    )
+    upstream_connect_timeout: float = Field(10.0, gt=0, description="Seconds to connect to the upstream.")
+    upstream_read_timeout: float = Field(
+        600.0, gt=0, description="Seconds to wait for the upstream's next bytes before giving up."
+    )
+    upstreams_file: Path | None = Field(
+        None,
+        description="YAML file of more upstreams, each with its base URL, key and the models it serves (exact "
+        "names, or prefixes ending in *), e.g. a local Ollama beside OpenAI; the upstream above serves every "
+        "other model. Checked at start (see docs/deployment.md, Several upstreams).",
+    )
+    max_body_bytes: int = Field(4 * 1024 * 1024, description="Largest request body accepted on /v1/*.")
+    injection_role: Literal["system", "developer"] = Field(
+        "system", description="Role of the injected frame message in chat requests."
+    )
+    prompts_dir: Path | None = Field(
+        None, description="Folder whose templates override the packaged prompts/ (frame.fr.j2, judge.fr.j2 ...)."
+    )
+    cache_check_interval: float = Field(
+        0.5,
+        description="Seconds between checks for frame and key changes made elsewhere (CLI, replicas).",
+    )
+    decision_flush_interval: float = Field(
+        1.0, description="Seconds between background writes of the decision log."
+    )
+    rate_limit_sync_interval: float = Field(
+        1.0, gt=0, description="Seconds between two exchanges of per-key request counts between replicas (the "
+        "rate limits hold across replicas within that interval).",
+    )
+    decision_buffer_size: int = Field(
+        50_000, description="Decision records held in memory at most while the database is away."
+    )
+    store_excerpts: Literal["none", "refused", "all"] = Field(
+        "refused",
+        description="Request excerpts (200 characters) kept in the decision log by the révélateur: none, "
+        "refused (the requests it refuses) or all (every checked request).",
+    )
+    judge_model: str | None = Field(
+        None,
+        description="Upstream model of the révélateur's judge: a short classification call on each checked "
+        "request (fits the frame? which priority? which refusal?). Unset: no judge, no call.",
+    )
+    judge_timeout: float = Field(
+        2.0, gt=0, description="Seconds the judge may take; then it counts as unavailable (see CADRE_JUDGE_FAIL)."
+    )
+    judge_fail: Literal["open", "closed"] = Field(
+        "open",
+        description="Under the refuse policy, when the judge cannot answer: open forwards the request (recorded "
+        "judge_unavailable), closed refuses it with 503 judge_unavailable.",
+    )
+    judge_cache_size: int = Field(
+        10_000, ge=0, description="Judge answers kept in memory (by frame version and request hash); 0: none."
+    )
+    log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    console_session_hours: float = Field(
+        12.0, gt=0, description="Hours a console sign-in lasts; then the console asks for the admin token again."
+    )
+    console_secret: SecretStr | None = Field(
+        None,
+        description="Key that signs console sessions and CSRF tokens. Unset: derived from the admin token, so "
+        "a new admin token signs everyone out.",
+    )
+    console_time_zone: str = Field(
+        "Europe/Paris", description="Time zone of the dates the console shows (UTC if the system lacks it)."
+    )
+
+    def upstream_configured(self) -> bool:
+        """False while the upstream is the OpenAI default without a key: nothing to call yet."""
+        if not self.upstream_base_url:
+            return False
+        return self.upstream_api_key is not None or "api.openai.com" not in self.upstream_base_url
+
+    def upstream_key(self) -> str | None:
+        """The upstream key in clear, for the upstream client only."""
+        return self.upstream_api_key.get_secret_value() if self.upstream_api_key else None
+
+    @field_validator("upstreams_file")
+    @classmethod
+    def _check_upstreams_file(cls, path: Path | None) -> Path | None:
+        """A wrong upstreams file stops Cadre at start with every problem listed (French, English)."""
+        if path is not None:
+            try:
+                read_routes(path, os.environ)
+            except UpstreamsFileError as exc:
+                raise PydanticCustomError("upstreams_file", str(exc)) from None
+        return path
+
+    def upstream_routes(self) -> list[Route]:
+        """The upstreams of CADRE_UPSTREAMS_FILE, with the keys of the variables it names (in clear)."""
+        return read_routes(self.upstreams_file, os.environ) if self.upstreams_file else []

@@ -1,0 +1,295 @@
+"""The révélateur's request check: a request against a frame's refusals and banned terms. Pure, no I/O.
+
+``compile_checker(frame)`` runs once per published version: it reads each refusal into groups of concept slots
+(``app.refusal_groups``) and builds one phrase index (``app.phrases``) with every inflected form of the concepts,
+banned terms and cues it needs. ``Checker.check(text)`` splits the request into words once, and most requests
+stop there (the fast path: their words, and their words two by two, cannot make any hit). The others are read
+for their clauses and quotes, scanned for phrases, read for their cues (``app.cues``), then decided:
+
+- a banned term hits when it is used, not quoted as a word ("avoid the word X", a review that says "...");
+- a refusal hits when all its slots appear near each other, affirmed: not under a negation ("nous ne vendons
+  pas de vélos neufs"), not in someone else's words (a customer's quoted question), in a request that does not
+  talk about the refusal ("explain why", "say no and recommend ...").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import islice, pairwise
+from typing import Literal, TypeVar
+
+from app.frames.model import Frame
+from app.frames.text import words as text_words
+from app.frames.wordlists import WORDLISTS
+from app.revelateur.concepts import VOCABULARIES
+from app.revelateur.cues import CUES, cue_phrases, layout, marks, occurrences
+from app.revelateur.phrases import FUZZY_MIN, WORD, IndexBuilder, Labels, PhraseIndex, Typos, fold, split_words
+from app.revelateur.refusal_groups import CLIENT_WORK, Group, context_stems, groups, sector_labels
+
+Kind = Literal["refusal", "lexicon"]
+
+WINDOW = 15  # words within which the slots of a refusal must appear together
+EXCERPT = 200
+OFFER = "~offer"  # a word of the frame's offer: with "outside" refusals, the request is about our work
+_MEMO = 10_000
+_K = TypeVar("_K")
+_POSSESSIVES = frozenset({"our", "my", "notre", "nos", "mon", "ma", "mes"})
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One refusal or banned term the request runs into, and where."""
+
+    item: str  # the refusal or banned term, exactly as the frame writes it
+    kind: Kind
+    field: str  # "refusals[2]", "lexicon.banned[0]"
+    excerpt: str  # the request around the match, at most 200 characters
+
+    def as_dict(self) -> dict[str, str]:
+        """JSON-ready form."""
+        return {"item": self.item, "kind": self.kind, "field": self.field, "excerpt": self.excerpt}
+
+
+@dataclass(frozen=True)
+class _Rule:
+    item: str
+    kind: Kind
+    field: str
+    label: str  # banned terms: the label of the term
+    groups: tuple[Group, ...] = ()
+
+
+class Checker:
+    """A frame's refusals and banned terms, compiled; ``check`` a request against them."""
+
+    def __init__(self, language: str, rules: list[_Rule], index: PhraseIndex, typos: Typos) -> None:
+        self.language = language
+        self.rules = tuple(rules)
+        self._breaks = VOCABULARIES[language].breaks
+        self._sectors = sector_labels(language)
+        self._index = index
+        self._typos = typos
+        starts = index.starts()
+        self._heads = _content(starts.heads, keep_empty=True)
+        self._head_words = frozenset(self._heads)
+        self._pairs = _content(starts.pairs)
+        self._pair_keys = frozenset(self._pairs)
+        self._skips = _content(starts.skips)
+        self._skip_keys = frozenset(self._skips)
+        # First words of those pairs: most requests hold none, and skip pairing their words at all.
+        self._pair_firsts = frozenset(first for first, _ in self._pair_keys)
+        self._skip_firsts = frozenset(first for first, _ in self._skip_keys)
+        self._prefixes = _content(starts.prefixes)
+        self._plain: set[str] = set()  # words seen that start no phrase and spell no phrase word wrong
+        self._possible: dict[frozenset[str], bool] = {}  # the fast path's answer, per set of labels present
+
+    def check(self, text: str) -> list[Hit]:
+        """The refusals and banned terms ``text`` runs into, in the order they appear in it."""
+        if not text or not self.rules:
+            return []
+        folded = fold(text)
+        words = split_words(folded)
+        unique = set(words)
+        starts, present, fixes = self._heads_in(unique)
+        if fixes:
+            words = [fixes.get(w, w) for w in words]
+            unique = set(words)
+        if not self._may_hit(present) and not self._may_hit(present | self._pair_labels(words, unique)):
+            return []
+        where = layout(folded)
+        found = self._index.scan(words, [i for i, w in enumerate(words) if w in starts], where.clause)
+        if all(labels <= CUES for _, _, labels in found):
+            return []
+        seen = marks(found, words, where, self._breaks)
+        affirmed, denied = occurrences(found, seen)
+        hits: list[tuple[int, _Rule]] = []
+        for rule in self.rules:
+            if rule.kind == "lexicon":
+                at = self._banned_at(rule, affirmed)
+            else:
+                at = None if seen.talk else self._refusal_at(rule, affirmed, denied, words)
+            if at is not None:
+                hits.append((at, rule))
+        hits.sort(key=lambda h: h[0])
+        return [Hit(r.item, r.kind, r.field, _excerpt(text, folded, where.char_of(folded, at))) for at, r in hits]
+
+    def _heads_in(self, unique: set[str]) -> tuple[set[str], set[str], dict[str, str]]:
+        """The words that may start a phrase, the labels (cues left out) of the phrases a word alone makes
+        present, and the typos put right. Set operations do most of it; a word is looked at one by one only the
+        first time it is seen, or when it starts a prefix phrase or is a typo."""
+        starts = unique & self._head_words
+        heads, prefixes, typos, plain = self._heads, self._prefixes, self._typos, self._plain
+        present: set[str] = set().union(*map(heads.__getitem__, starts))
+        if prefixes:
+            for word in starts:
+                if word[:4] in prefixes:
+                    present |= prefixes[word[:4]]
+        fixes: dict[str, str] = {}
+        for word in unique - starts - plain:
+            if prefixes and word[:4] in prefixes:
+                present |= prefixes[word[:4]]
+                starts.add(word)
+            elif len(word) >= FUZZY_MIN and word[:2] in typos.heads and (right := typos.correct(word)):
+                fixes[word] = right
+                if right in heads:
+                    present |= heads[right]
+                    starts.add(right)
+            else:
+                if len(plain) > Typos.MEMO:
+                    plain.clear()
+                plain.add(word)
+        return starts, present, fixes
+
+    def _pair_labels(self, words: list[str], unique: set[str]) -> set[str]:
+        """The labels of the longer phrases whose first two words (or first and third, around "_") the request
+        holds in that order (``unique``: the set of ``words``)."""
+        found: set[str] = set()
+        if self._pairs and not unique.isdisjoint(self._pair_firsts):
+            found = found.union(*map(self._pairs.__getitem__, self._pair_keys.intersection(pairwise(words))))
+        if self._skips and not unique.isdisjoint(self._skip_firsts):
+            skips = zip(words, islice(words, 2, None), strict=False)
+            found = found.union(*map(self._skips.__getitem__, self._skip_keys.intersection(skips)))
+        return found
+
+    def _may_hit(self, present: set[str]) -> bool:
+        """The fast path: False when labels ``present`` cannot make any hit, so the full reading (phrases,
+        clauses, quotes, negations) is skipped. A banned term needs its label, a refusal every slot of one of
+        its groups; cues alone never make a hit. A necessary condition only: whatever passes gets the full
+        check. Requests bring few distinct sets of labels: the answer is remembered per set."""
+        if not present:
+            return False
+        key = frozenset(present)
+        possible = self._possible.get(key)
+        if possible is None:
+            if len(self._possible) > _MEMO:
+                self._possible.clear()
+            possible = self._possible[key] = any(self._possible_hit(rule, present) for rule in self.rules)
+        return possible
+
+    def _possible_hit(self, rule: _Rule, present: set[str]) -> bool:
+        """Whether labels ``present`` somewhere in a request could make ``rule`` hit (order and cues ignored)."""
+        if rule.kind == "lexicon":
+            return rule.label in present
+        for group in rule.groups:
+            if group.outside is not None:
+                if not present.isdisjoint(self._sectors - group.outside):
+                    return True
+            elif all(not slot.isdisjoint(present) for slot in (*group.required, *group.negated)):
+                return True
+        return False
+
+    @staticmethod
+    def _banned_at(rule: _Rule, affirmed: Mapping[str, list[int]]) -> int | None:
+        positions = affirmed.get(rule.label)
+        return positions[0] if positions else None
+
+    def _refusal_at(self, rule: _Rule, affirmed: Mapping[str, list[int]], denied: Mapping[str, list[int]],
+                    words: list[str]) -> int | None:
+        for group in rule.groups:
+            if any(not slot.isdisjoint(denied) for slot in group.required):
+                return None  # the request denies what the refusal names: it talks about it
+            if group.outside is not None:
+                at = self._outside_at(group.outside, affirmed, words)
+            elif any(slot.isdisjoint(affirmed) for slot in group.required) or any(
+                    slot.isdisjoint(denied) for slot in group.negated):
+                continue
+            else:
+                lists = [_positions(slot, affirmed) for slot in group.required]
+                lists += [_positions(slot, denied) for slot in group.negated]
+                at = _near(lists) if lists and all(lists) else None
+            if at is not None:
+                return at
+        return None
+
+    def _outside_at(self, allowed: Labels, affirmed: Mapping[str, list[int]], words: list[str]) -> int | None:
+        """A business of a sector the refusal leaves out, named as the one we would work for."""
+        found = sorted(p for label in self._sectors - allowed for p in affirmed.get(label, ())
+                       if not _possessed(words, p))
+        context = _positions(frozenset({CLIENT_WORK, OFFER}), affirmed)
+        return _near([found, context]) if found and context else None
+
+
+def _content(by_key: Mapping[_K, set[str]], keep_empty: bool = False) -> dict[_K, frozenset[str]]:
+    """The labels that make hits (not the cues, which start with "~"), by key; keys left with none dropped."""
+    same: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set of labels: checkers stay small
+    kept = {key: same.setdefault(content, content) for key, labels in by_key.items()
+            if (content := frozenset(v for v in labels if v[0] != "~")) or keep_empty}
+    return kept
+
+
+def _possessed(words: list[str], at: int) -> bool:
+    """"our accountant", "a client's solicitor": a business that is not the client."""
+    before = words[max(0, at - 2):at]
+    return bool(before) and (before[-1] in _POSSESSIVES or (len(before) == 2 and before[1] == "s"
+                                                          and before[0] in {"client", "customer"}))
+
+
+def _positions(slot: Labels, where: Mapping[str, list[int]]) -> list[int]:
+    return sorted(p for label in slot for p in where.get(label, ()))
+
+
+def _near(lists: list[list[int]]) -> int | None:
+    """The first position of the shortest list that has a position of every other list within WINDOW."""
+    anchor = min(lists, key=len)
+    for p in anchor:
+        if all(any(abs(q - p) <= WINDOW for q in other) for other in lists):
+            return min(min(q for q in other if abs(q - p) <= WINDOW) for other in lists)
+    return None
+
+
+def _excerpt(text: str, folded: str, char: int) -> str:
+    """At most EXCERPT characters of ``text`` around the character ``char`` of its folded form."""
+    if len(folded) != len(text):  # a ligature or a decomposed accent changed lengths: place it roughly
+        char = round(char * len(text) / max(1, len(folded)))
+    start = max(0, char - 80)
+    if start:
+        space = text.find(" ", start, char)
+        start = space + 1 if space >= 0 else start
+    piece = " ".join(text[start:start + EXCERPT].split())
+    if start + EXCERPT < len(text):
+        piece = piece[:EXCERPT - 1].rsplit(" ", 1)[0] + "…"
+    return ("…" + piece)[:EXCERPT] if start else piece[:EXCERPT]
+
+
+# ------------------------------------------------------------------------------------------- compiling
+
+
+def compile_checker(frame: Frame) -> Checker:
+    """Compile a frame's refusals and banned terms once; the checker then runs on every request."""
+    language, vocab = frame.language, VOCABULARIES[frame.language]
+    context = context_stems(frame)
+    rules: list[_Rule] = []
+    for i, refusal in enumerate(frame.refusals):
+        found = groups(refusal, language, context) if refusal.strip() else ()
+        if found:
+            rules.append(_Rule(refusal, "refusal", f"refusals[{i}]", "", found))
+    for j, term in enumerate(frame.lexicon.banned):
+        if WORD.search(fold(term)):
+            rules.append(_Rule(term, "lexicon", f"lexicon.banned[{j}]", f"b:{j}"))
+    outside = any(g.outside is not None for r in rules for g in r.groups)
+    builder = IndexBuilder(language, inherit=True)
+    for label in sorted(_labels_used(rules, language, outside)):
+        if label.startswith("c:"):
+            concept = vocab.concepts[label[2:]]
+            builder.add(concept.phrases, label, "noun" if concept.sector else "word")
+        elif label.startswith("l:"):
+            builder.add([label[2:]], label)
+    if outside:
+        stop = WORDLISTS[language].stop
+        builder.add([w for w in text_words(frame.offer) if w not in stop and len(w) > 2], OFFER)
+    for j, term in enumerate(frame.lexicon.banned):
+        builder.add([term], f"b:{j}", "term", joined=True)
+    for cues, label in cue_phrases(vocab):
+        builder.add(cues, label)
+    index = builder.build()
+    labelled = [p for p, labels in builder.entries.items() if any(v[:2] in ("c:", "l:", "b:") for v in labels)]
+    return Checker(language, rules, index, Typos(index, labelled))
+
+
+def _labels_used(rules: list[_Rule], language: str, outside: bool) -> set[str]:
+    """Concept and literal labels the refusals need, with every sector and our work for "outside" refusals."""
+    used = {label for r in rules for g in r.groups for slot in (*g.required, *g.negated) for label in slot}
+    if outside:
+        used |= sector_labels(language) | {CLIENT_WORK}
+    return used

@@ -1,0 +1,362 @@
+"""Words and phrases of the request check: folding, inflected forms, the phrase syntax, the phrase index. Pure.
+
+A phrase is a tuple of slots, one per word: the set of forms the word may take ("vendre" also "vendons",
+"vendu"), a prefix ("surgel*"), or any word ("_"). The index finds, left to right, the longest phrase that
+starts at each word of a request and gives its labels (the concepts, banned terms and cues it stands for).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from app.revelateur.concepts import VOCABULARIES
+
+Slot = frozenset[str] | str | None  # the forms a word may take, a prefix, or any word
+Phrase = tuple[Slot, ...]
+Labels = frozenset[str]
+Entry = tuple[Phrase, Labels]
+Found = tuple[int, int, Labels]  # a phrase found in a request: first word, end, labels
+
+FUZZY_MIN = 8  # typos are forgiven in words this long ("trotinettes", "accupuncture")
+
+WORD = re.compile(r"[a-z0-9]+")
+_COMBINING = re.compile("[\u0300-\u036f]")
+_VOWELS = frozenset("aeiouy")
+# Every byte that is not a folded letter or digit becomes a space: one C-level pass splits a request into
+# exactly the words WORD finds (bytes of other characters, all >= 0x80 in UTF-8, are separators too).
+_SEPARATORS = bytes(c if chr(c).isascii() and (chr(c).islower() or chr(c).isdigit()) else 32 for c in range(256))
+
+_FR_ER = ("e", "es", "ent", "ons", "ez", "ais", "ait", "aient", "ions", "iez", "ant", "ee", "ees", "era", "erai",
+          "eras", "erons", "erez", "eront", "erait", "eraient", "a", "ai", "erent")
+_FR_IR = ("is", "it", "issons", "issez", "issent", "issais", "issait", "issaient", "issant", "i", "ie", "ies", "ira",
+          "irons", "iront", "irait")
+_FR_RE = ("s", "", "ons", "ez", "ent", "u", "ue", "us", "ues", "ant", "ais", "ait", "aient", "ra", "rons", "rez",
+          "ront", "rait", "e", "es")
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, typographic apostrophes made plain, "€" and "£" spelled; same length for most text."""
+    low = text.lower()
+    if not low.isascii():
+        low = low.replace("’", "'").replace("‘", "'").replace("œ", "oe").replace("æ", "ae")
+        if "€" in low or "£" in low:  # a price is a word ("499 €" is "499 euros"): the length changes, rarely
+            low = low.replace("€", " euros ").replace("£", " pounds ")
+        low = _COMBINING.sub("", unicodedata.normalize("NFKD", low))
+    return low
+
+
+def split_words(folded: str) -> list[str]:
+    """The words of a folded text (runs of letters and digits), as ``WORD.findall`` finds them, faster."""
+    return folded.encode().translate(_SEPARATORS).decode().split()
+
+
+@lru_cache(maxsize=65536)
+def deletes(word: str) -> tuple[str, ...]:
+    """``word`` with one letter left out, in every position."""
+    return tuple(word[:i] + word[i + 1:] for i in range(len(word)))
+
+
+# ---------------------------------------------------------------------------------------- inflection
+
+
+@lru_cache(maxsize=16384)
+def forms(word: str, language: str, kind: str = "word") -> frozenset[str]:
+    """The inflected forms a folded ``word`` may take: plural, feminine, verb forms; a "noun" (a line of
+    business: "vet", not "vetting") takes no verb forms; a "term" (a banned term) also its -er, -est, -ly."""
+    if not word.isalpha():
+        return frozenset({word, word + "s"})
+    found = _fr_forms(word, kind) if language == "fr" else _en_forms(word, kind)
+    found.update(VOCABULARIES[language].irregular.get(word, ()))
+    return frozenset(found)
+
+
+def _fr_forms(w: str, kind: str) -> set[str]:
+    found = {w}
+    if len(w) < 3:
+        return found
+    if w[-1] not in "sxz":
+        found.add(w + "s")
+    if w.endswith(("au", "eu")):
+        found.add(w + "x")
+    if w.endswith("al"):
+        found |= {w[:-2] + "aux", w + "e", w + "es"}
+    elif w.endswith("f"):
+        found |= {w[:-1] + "ve", w[:-1] + "ves"}
+    elif w.endswith("eux"):
+        found |= {w[:-1] + "se", w[:-1] + "ses"}
+    elif w.endswith(("el", "en")):
+        found |= {w + w[-1] + "e", w + w[-1] + "es"}
+    found |= {w + "e", w + "es"}  # feminine, and "é" -> "ée", "ées" once accents are gone
+    if kind == "noun":
+        return found | ({w[:-2] + "ere", w[:-2] + "eres"} if w.endswith("er") else set())
+    if w.endswith("er") and len(w) >= 5:
+        found |= {w[:-2] + "ere", w[:-2] + "eres"} | {w[:-2] + e for e in _FR_ER}
+    elif w.endswith("ir") and len(w) >= 5:
+        found |= {w[:-2] + e for e in _FR_IR}
+    elif w.endswith(("dre", "tre")) and len(w) >= 6:
+        found |= {w[:-2] + e for e in _FR_RE}
+    return found
+
+
+def _en_forms(w: str, kind: str) -> set[str]:
+    found = {w, w + "s"}
+    if len(w) < 3:
+        return found
+    if w.endswith(("s", "x", "z", "ch", "sh")):
+        found.add(w + "es")
+    ends_y = w.endswith("y") and w[-2] not in _VOWELS
+    if ends_y:
+        found |= {w[:-1] + "ies", w[:-1] + "ied"}
+    if kind == "noun":
+        return found
+    found |= {w + "d", w[:-1] + "ing"} if w.endswith("e") else {w + "ed", w + "ing"}
+    if len(w) <= 4 and w[-1] not in _VOWELS and w[-1] not in "wx" and w[-2] in _VOWELS and w[-3] not in _VOWELS:
+        found |= {w + w[-1] + "ed", w + w[-1] + "ing"}  # clip -> clipped, clipping
+    if kind == "term":
+        base = w[:-1] if w.endswith("e") else w[:-1] + "i" if ends_y else w
+        found |= {base + "er", base + "est", base + "ly"}
+    return found
+
+
+@lru_cache(maxsize=65536)
+def phrases(text: str, language: str, kind: str = "word", joined: bool = False) -> tuple[Phrase, ...]:
+    """The phrase(s) for a written ``text``: "low-cost" is also "lowcost"; ``joined``: "fur baby" -> "furbaby"."""
+    variants = [text]
+    if "-" in text:
+        variants.append(text.replace("-", ""))
+    if joined and len(split_words(fold(text))) == 2:
+        variants.append("".join(split_words(fold(text))))
+    out: list[Phrase] = []
+    for variant in variants:
+        slots: list[Slot] = []
+        for piece in fold(variant).split():
+            if piece == "_":
+                slots.append(None)
+            elif piece.startswith("="):
+                slots.append(frozenset({piece[1:]}))
+            elif piece.endswith("*") and len(piece) > 4:
+                slots.append(piece[:-1])
+            else:
+                slots += [forms(w, language, kind) for w in split_words(piece)]
+        if slots and slots[0] is not None:
+            out.append(tuple(slots))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------------------------------ the index
+
+
+def _fits(slot: Slot, word: str) -> bool:
+    if slot is None:
+        return True
+    if isinstance(slot, str):
+        return word.startswith(slot)
+    return word in slot
+
+
+@dataclass
+class Starts:
+    """The labels of the phrases of an index, by what a request must hold for them to be there: a word
+    (``heads``: one-word phrases, and longer ones when nothing narrower can be said), two words in a row
+    (``pairs``), two words with one between (``skips``), or a word that starts with four letters (``prefixes``).
+    Every word that may start a phrase is a key of ``heads``, with no label when it only starts longer ones."""
+
+    heads: dict[str, set[str]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    skips: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    prefixes: dict[str, set[str]] = field(default_factory=dict)
+
+    def head(self, form: str) -> set[str]:
+        """The labels of ``form`` as a head, made empty the first time."""
+        return self.heads.setdefault(form, set())
+
+
+class PhraseIndex:
+    """Phrases by their first two words; ``scan`` takes the longest phrase at each position, left to right."""
+
+    def __init__(self, entries: Mapping[Phrase, Labels]) -> None:
+        self.single: dict[str, Labels] = {}  # one-word phrases, by form
+        self.pairs: dict[str, dict[str, list[Entry]]] = {}  # longer phrases, by first then second form
+        self.loose: dict[str, list[Entry]] = {}  # longer phrases whose second word is "_" or a prefix
+        self.prefixes: dict[str, list[tuple[str, Entry]]] = {}  # phrases that start with a prefix, by 4 letters
+        same: dict[Labels, Labels] = {}  # one object per distinct set of labels: checkers stay small
+        for phrase, labels in entries.items():
+            head, entry = phrase[0], (phrase, same.setdefault(labels, labels))
+            if isinstance(head, str):
+                self.prefixes.setdefault(head[:4], []).append((head, entry))
+            elif head is not None:
+                for form in head:
+                    self._add(form, entry, same)
+        self.heads: dict[str, tuple[Labels | None, dict[str, list[Entry]] | None, list[Entry] | None]] = {
+            form: (self.single.get(form), self.pairs.get(form), self.loose.get(form))
+            for form in {*self.single, *self.pairs, *self.loose}}
+        self.known = frozenset(w for p in entries for s in p if isinstance(s, frozenset) for w in s)
+        self.size = max(map(len, entries), default=1)  # words in the longest phrase
+
+    def _add(self, form: str, entry: Entry, same: dict[Labels, Labels]) -> None:
+        phrase, labels = entry
+        second = phrase[1] if len(phrase) > 1 else None
+        if len(phrase) == 1:
+            merged = self.single.get(form, frozenset()) | labels
+            self.single[form] = same.setdefault(merged, merged)
+        elif isinstance(second, frozenset):
+            by_second = self.pairs.setdefault(form, {})
+            for other in second:
+                by_second.setdefault(other, []).append(entry)
+        else:
+            self.loose.setdefault(form, []).append(entry)
+
+    def starts(self) -> Starts:
+        """What the words of a request say, at a glance, about the phrases it may hold (see ``Starts``)."""
+        found = Starts()
+        for form, labels in self.single.items():
+            found.head(form).update(labels)
+        for form, by_second in self.pairs.items():
+            found.head(form)
+            for second, entries in by_second.items():
+                for _, labels in entries:
+                    found.pairs.setdefault((form, second), set()).update(labels)
+        for form, loose in self.loose.items():
+            for phrase, labels in loose:
+                third = phrase[2] if len(phrase) > 2 and phrase[1] is None else None
+                if isinstance(third, frozenset):  # "at _ flat": "at" and "flat", two words apart
+                    found.head(form)
+                    for other in third:
+                        found.skips.setdefault((form, other), set()).update(labels)
+                else:
+                    found.head(form).update(labels)
+        for key, prefixed in self.prefixes.items():
+            for _, (_, labels) in prefixed:
+                found.prefixes.setdefault(key, set()).update(labels)
+        return found
+
+    def scan(self, words: list[str], starts: Iterable[int], clause: list[int] | None = None) -> list[Found]:
+        """(start, end, labels) of the phrases found, longest first, not overlapping; ``starts``: the positions,
+        in order, of the words that may start a phrase (the others are skipped without a look-up); ``clause``:
+        the clause of each word, when a phrase must not run over a punctuation mark ("No, appointments")."""
+        found: list[Found] = []
+        heads, prefixes, n, after = self.heads, self.prefixes, len(words), 0
+        for i in starts:
+            if i < after:
+                continue
+            entry = heads.get(words[i])
+            if entry is not None and entry[2] is None and not (prefixes and words[i][:4] in prefixes) and (
+                    entry[1] is None or i + 1 == n or words[i + 1] not in entry[1]
+                    or (clause is not None and clause[i + 1] != clause[i])):
+                best, labels = 1, entry[0]  # the common case: a single word
+            else:
+                best, labels = self._longest(words, i, clause)
+            if labels is not None:
+                found.append((i, i + best, labels))
+                after = i + best
+        return found
+
+    def _longest(self, words: list[str], i: int, clause: list[int] | None) -> tuple[int, Labels | None]:
+        word, n = words[i], min(len(words), i + self.size)
+        if clause is not None:  # the phrase ends with the clause
+            n = next((k for k in range(i + 1, n) if clause[k] != clause[i]), n)
+        labels, pairs, loose = self.heads.get(word, (None, None, None))
+        best = 1 if labels is not None else 0
+        candidates: list[Entry] = []
+        if i + 1 < n:
+            if pairs:
+                candidates += pairs.get(words[i + 1], ())
+            if loose:
+                candidates += loose
+        for head, entry in self.prefixes.get(word[:4], ()) if self.prefixes else ():
+            if word.startswith(head):
+                if len(entry[0]) == 1 and best == 0:
+                    best, labels = 1, entry[1]
+                candidates.append(entry)
+        for phrase, labs in candidates:
+            size = len(phrase)
+            if size > best and i + size <= n and all(_fits(phrase[k], words[i + k]) for k in range(1, size)):
+                best, labels = size, labs
+        return best, labels
+
+
+class IndexBuilder:
+    """Collects phrases and their labels; one phrase may carry several labels."""
+
+    def __init__(self, language: str, inherit: bool = False) -> None:
+        self.language = language
+        self.inherit = inherit  # a longer phrase also names the concepts of its words (see ``build``)
+        self.entries: dict[Phrase, set[str]] = {}
+
+    def add(self, texts: Iterable[str], label: str, kind: str = "word", joined: bool = False) -> None:
+        """Add the phrases of ``texts`` under ``label`` (``kind``: see ``forms``)."""
+        for text in texts:
+            for phrase in phrases(text, self.language, kind, joined):
+                self.entries.setdefault(phrase, set()).add(label)
+
+    def build(self) -> PhraseIndex:
+        """The index of every phrase added. With ``inherit``, a longer phrase also names the concepts of the
+        words it is made of ("idées de logo" is an idea and a logo; "tree removal" a tree and its removal),
+        unless it is a cue, a neutral phrase ("remis à neuf" is no new bike) or a banned term: the index takes
+        the longest phrase at each position, so its words would otherwise be lost to the other concepts."""
+        if not self.inherit:
+            return PhraseIndex({p: frozenset(labels) for p, labels in self.entries.items()})
+        by_word: dict[str, set[str]] = {}
+        for phrase, labels in self.entries.items():
+            head = phrase[0]
+            if len(phrase) == 1 and isinstance(head, frozenset):
+                content = {v for v in labels if v[:2] in ("c:", "l:")}
+                for form in head if content else ():
+                    by_word.setdefault(form, set()).update(content)
+        built: dict[Phrase, Labels] = {}
+        for phrase, labels in self.entries.items():
+            if len(phrase) > 1 and not any(v[0] == "~" or v[:2] == "b:" for v in labels):
+                labels = labels | {v for slot in phrase if isinstance(slot, frozenset)
+                                   for form in slot & by_word.keys() for v in by_word[form]}
+            built[phrase] = frozenset(labels)
+        return PhraseIndex(built)
+
+
+# ------------------------------------------------------------------------------------------------ typos
+
+
+class Typos:
+    """Puts right a typo in a long word of a phrase ("trotinettes" -> "trottinettes", "accupuncture"): one
+    letter added, left out or changed. Remembers its answers (words repeat from one request to the next)."""
+
+    MEMO = 50_000
+
+    def __init__(self, index: PhraseIndex, labelled: Iterable[Phrase]) -> None:
+        targets = {form for phrase in labelled if len(phrase) == 1 and isinstance(phrase[0], frozenset)
+                   for form in phrase[0] if len(form) >= FUZZY_MIN and form.isalpha()}
+        fuzzy: dict[str, set[str]] = {}
+        for target in targets:
+            for key in (target, *deletes(target)):
+                fuzzy.setdefault(key, set()).add(target)
+        self._fuzzy = {k: tuple(v) for k, v in fuzzy.items()}
+        self.heads = frozenset(t[:2] for t in targets)  # a typo keeps the first two letters
+        self._known = index.known
+        self._memo: dict[str, str | None] = {}
+
+    def correct(self, word: str) -> str | None:
+        """The phrase word ``word`` misspells, or None (``word`` is long and starts like one: see ``heads``)."""
+        memo = self._memo
+        if word in memo:
+            return memo[word]
+        if len(memo) > self.MEMO:
+            memo.clear()
+        right = memo[word] = None if word in self._known else self._closest(word)
+        return right
+
+    def _closest(self, word: str) -> str | None:
+        candidates = set(self._fuzzy.get(word, ()))
+        for variant in deletes(word):
+            candidates.update(self._fuzzy.get(variant, ()))
+        candidates = {c for c in candidates if c[:2] == word[:2] and _typo_inside(c, word)}
+        return min(candidates, key=lambda c: (abs(len(c) - len(word)), c)) if candidates else None
+
+
+def _typo_inside(right: str, word: str) -> bool:
+    """Whether the two words differ before their last two letters: an ending that differs is another form of
+    a word more often than a typo ("photographed" is no "photographer")."""
+    same = next((k for k, (a, b) in enumerate(zip(right, word, strict=False)) if a != b), min(len(right), len(word)))
+    return same < min(len(right), len(word)) - 2

@@ -1,0 +1,166 @@
+"""How the request check reads a refusal: its words become slots (a concept family of ``app.concepts``, or the
+word itself), and the slots become groups, the ways a request can hit the refusal. Pure, runs at compile time.
+
+"Pas de vente de vélos neufs" in a bike-repair frame is one group of two slots, *vente* and *neuf*: *vélo*
+repeats the offer, so it does not make the refusal distinct. "No tree felling or stump grinding" is two groups.
+"No treatment without an assessment" needs a treatment affirmed and an assessment denied. "No clients outside
+hospitality and retail" names the sectors that are allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from app.frames.model import Frame
+from app.frames.text import stem
+from app.frames.text import words as text_words
+from app.frames.wordlists import WORDLISTS
+from app.revelateur.concepts import VOCABULARIES, Concept
+from app.revelateur.phrases import IndexBuilder, Labels, PhraseIndex, fold
+
+CLIENT_WORK = "c:client_work"  # a request for our work, the context of an "outside" refusal
+
+_TOKEN = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
+_SPLITS = frozenset(",;:()[]/|")
+DERIVED = 7  # letters two long words of one family share at their start
+
+
+@dataclass(frozen=True)
+class Group:
+    """One way to hit a refusal: every slot (any of its labels) affirmed near the others."""
+
+    required: tuple[Labels, ...]
+    negated: tuple[Labels, ...] = ()  # "No treatment without an assessment": these must appear denied
+    outside: Labels | None = None  # "No clients outside hospitality": the sectors that are allowed
+
+
+@dataclass(frozen=True)
+class _Item:
+    labels: Labels
+    words: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def _concept_index(language: str) -> PhraseIndex:
+    """Every concept of the language, by its phrases and keys: reads the words of a refusal."""
+    builder = IndexBuilder(language)
+    for name, concept in VOCABULARIES[language].concepts.items():
+        if "c:" + name != CLIENT_WORK:  # a helper of "outside" refusals, not something a refusal names
+            builder.add((*concept.phrases, *concept.keys), "c:" + name, "noun" if concept.sector else "word")
+    return builder.build()
+
+
+def _skipped(language: str) -> frozenset[str]:
+    vocab, wordlist = VOCABULARIES[language], WORDLISTS[language]
+    single_negations = {n for n in vocab.negations if " " not in n}
+    return wordlist.stop | wordlist.negations | vocab.light | vocab.connectors | single_negations
+
+
+def _parts(text: str, language: str) -> list[tuple[str, list[_Item]]]:
+    """The refusal cut into parts (mode, items): "normal" alternatives, "inverted" (after "without"),
+    "exception" (after "outside")."""
+    vocab, skipped = VOCABULARIES[language], _skipped(language)
+    cuts: set[int] = set()
+    words: list[str] = []
+    for tok in _TOKEN.findall(fold(text)):
+        if tok[0].isascii() and tok[0].isalnum():
+            words.append(tok)
+        elif tok in _SPLITS:
+            cuts.add(len(words))
+    starts = {s: (e, labels) for s, e, labels in _concept_index(language).scan(words, range(len(words)))}
+    parts: list[tuple[str, list[_Item]]] = []
+    mode, current = "normal", list[_Item]()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if i in cuts or word in vocab.connectors or word in vocab.exceptions or (
+                word in vocab.inner_negations and (current or parts)):
+            if current:
+                parts.append((mode, current))
+                current = []
+            mode = "exception" if word in vocab.exceptions else "inverted" if word in vocab.inner_negations else mode
+        if i in starts:
+            end, labels = starts[i]
+            current.append(_Item(labels, tuple(words[i:end])))
+            i = end
+            continue
+        if word not in skipped and word not in vocab.exceptions and len(word) > 1:
+            current.append(_Item(frozenset({"l:" + word}), (word,)))
+        i += 1
+    if current:
+        parts.append((mode, current))
+    return parts
+
+
+def _is_context(item: _Item, context: frozenset[str], stop: frozenset[str]) -> bool:
+    """Whether the item only repeats the offer or the audience ("vélos" in a bike-repair frame; "comptabilité"
+    in an accountant's frame whose offer says "tenue comptable")."""
+    content = [w for w in item.words if w not in stop]
+    return bool(content) and all(_repeats(w, context) for w in content)
+
+
+def _repeats(word: str, context: frozenset[str]) -> bool:
+    """The same word, or one of its family: the stem, or the first DERIVED letters of a long word
+    ("comptabilité", "comptable"; "réparation", "réparer")."""
+    if stem(word) in context:
+        return True
+    return len(word) > DERIVED and any(c[:DERIVED] == word[:DERIVED] for c in context if len(c) >= DERIVED)
+
+
+def _needs(labels: Labels, concepts: Mapping[str, Concept]) -> list[Labels]:
+    names = {concepts[label[2:]].needs for label in labels if label.startswith("c:")} - {""}
+    return [frozenset({"c:" + name}) for name in sorted(names)]
+
+
+def distinct_slots(slots: list[Labels]) -> tuple[Labels, ...]:
+    """Slots that one word cannot fill twice. "déclarations de revenus de particuliers": the phrase
+    "déclaration de revenus" belongs to two families (income tax, and the private person it implies), the word
+    "particuliers" to one; each slot keeps only what the others do not name, so a request that only mentions
+    "un particulier" fills one slot, not both. A slot all of whose labels the others name keeps them all, and
+    two slots left the same are one."""
+    out: list[Labels] = []
+    for i, slot in enumerate(slots):
+        others = frozenset().union(*(other for j, other in enumerate(slots) if j != i))
+        own = slot - others or slot
+        if own not in out:
+            out.append(own)
+    return tuple(out)
+
+
+def groups(text: str, language: str, context: frozenset[str]) -> tuple[Group, ...]:
+    """The ways a request can hit the refusal ``text`` (none when the refusal names nothing distinct)."""
+    concepts, stop = VOCABULARIES[language].concepts, WORDLISTS[language].stop
+    by_mode: dict[str, list[list[_Item]]] = {"normal": [], "inverted": [], "exception": []}
+    for mode, items in _parts(text, language):
+        by_mode[mode].append(items)
+    if by_mode["exception"]:
+        allowed = frozenset(label for items in by_mode["exception"] for item in items for label in item.labels
+                            if label.startswith("c:") and concepts[label[2:]].sector)
+        return (Group((), outside=allowed),) if allowed else ()
+    if by_mode["inverted"]:
+        required = distinct_slots([item.labels for items in by_mode["normal"] for item in items])
+        negated = distinct_slots([item.labels for items in by_mode["inverted"] for item in items])
+        return (Group(required, negated),) if negated else ()
+    found: list[Group] = []
+    for items in by_mode["normal"]:
+        core = [item.labels for item in items if not _is_context(item, context, stop)]
+        core += [need for labels in core for need in _needs(labels, concepts) if need not in core]
+        group = Group(distinct_slots(core))
+        if core and group not in found:
+            found.append(group)
+    return tuple(found)
+
+
+def context_stems(frame: Frame) -> frozenset[str]:
+    """Stems of the offer and the audiences: what a refusal shares with them does not make it distinct."""
+    stop = WORDLISTS[frame.language].stop
+    text = " ".join([frame.offer, frame.audience, *frame.secondary_audiences])
+    return frozenset(stem(w) for w in text_words(text) if w not in stop)
+
+
+def sector_labels(language: str) -> frozenset[str]:
+    """The labels of the concepts that are lines of business."""
+    return frozenset("c:" + name for name, c in VOCABULARIES[language].concepts.items() if c.sector)

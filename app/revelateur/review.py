@@ -1,0 +1,212 @@
+"""The révélateur on the request path (issue 5): the request and answer checks under the frame's policy, and
+the priority a request says it serves. Pure: takes values, fills the decision, returns what to do.
+
+Policies: ``off`` checks nothing; ``flag`` checks, records, forwards; ``refuse`` refuses an off-frame request
+(400 ``off_frame``) and replaces a non-streamed answer that breaks the frame. The checker was compiled once
+per published version (``cache.Directory``); a request costs one ``Checker.check`` (its fast path for most).
+
+The judge (``app/judge.py``, when ``CADRE_JUDGE_MODEL`` is set) comes after the local check: under ``refuse``
+before forwarding (``judge_first``, bounded by its timeout, failing open or closed), under ``flag`` after the
+answer was sent (``judge_later``: the decision is added to the log when the judge answered or gave up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from app.errors import CadreError, FrameRefusal, JudgeUnavailable
+from app.gateway import payloads
+from app.gateway.payloads import Endpoint
+from app.gateway.refusals import console_url
+from app.messages.catalogue import FINDING_ITEMS, JUDGE_UNAVAILABLE, REFUSAL
+from app.revelateur.checker import Hit
+from app.revelateur.judge import Judge, NoAnswer, Verdict
+from app.storage.cache import Published
+from app.storage.store import Decision
+
+EXCERPT = 200
+MAX_STREAM_TEXT = 1024 * 1024  # bytes of a streamed answer kept for its check; the rest is not checked
+PRIORITY_FIELD = "cadre_priority"  # in the request's ``metadata``; taken out before forwarding
+
+
+@dataclass(slots=True)
+class Review:
+    """One checked request: what the answer check needs later, and the refusal when the request is refused."""
+
+    endpoint: Endpoint
+    published: Published
+    text: str
+    public_url: str
+    excerpts: str  # none | refused | all
+    refusal: FrameRefusal | None = None
+
+
+def review(endpoint: Endpoint, payload: dict[str, Any], published: Published, decision: Decision,
+           public_url: str, excerpts: str) -> Review | None:
+    """Check the request under the frame's policy and record what was found; None when the policy is off."""
+    if published.policy == "off":
+        return None
+    text = payloads.request_text(endpoint, payload)
+    hits = published.checker.check(text)
+    seen = Review(endpoint, published, text, public_url, excerpts)
+    _record(decision, hits, "request")
+    if hits and published.policy == "refuse":
+        seen.refusal = refusal(published, hits, public_url, "off_frame")
+    if excerpts == "all" or (excerpts == "refused" and seen.refusal is not None):
+        decision.excerpt = hits[0].excerpt if hits else _excerpt(text)
+    return seen
+
+
+def check_answer(seen: Review, body: Any, decision: Decision) -> FrameRefusal | None:
+    """Check a non-streamed answer (parsed JSON); under ``refuse``, the refusal that replaces a breaking one."""
+    hits = seen.published.checker.check(payloads.answer_text(seen.endpoint, body))
+    if not hits:
+        return None
+    _record(decision, hits, "answer")
+    if seen.published.policy != "refuse":
+        return None
+    if seen.excerpts != "none" and decision.excerpt is None:
+        decision.excerpt = _excerpt(seen.text)
+    return refusal(seen.published, hits, seen.public_url, "off_frame_answer")
+
+
+def check_stream(seen: Review, data: bytes, decision: Decision) -> None:
+    """Check a streamed answer once it was relayed (its events as received): recorded, never replaced."""
+    _record(decision, seen.published.checker.check(payloads.stream_text(seen.endpoint, data)), "answer")
+
+
+def refusal(published: Published, hits: list[Hit], public_url: str, template: str) -> FrameRefusal:
+    """The 400 ``off_frame`` refusal naming what was hit, in the frame's language, with the console link."""
+    lang = published.language
+    names = dict.fromkeys(FINDING_ITEMS[h.kind][lang].format(item=h.item) for h in hits)  # once each, in order
+    message = REFUSAL[template][lang].format(slug=published.slug, version=published.version.version,
+                                             items=", ".join(names), url=console_url(public_url, published.slug))
+    return FrameRefusal(message, code="off_frame", status=400)
+
+
+def findings(hits: list[Hit], source: str) -> list[dict[str, str]]:
+    """Hits as the decision log records them (no excerpt: what is kept of the text is ``excerpt``)."""
+    return [{"item": h.item, "kind": h.kind, "field": h.field, "source": source} for h in hits]
+
+
+def _record(decision: Decision, hits: list[Hit], source: str) -> None:
+    if not hits:
+        if decision.check_outcome is None:
+            decision.check_outcome = "fits"
+        return
+    found = findings(hits, source)
+    if decision.findings:
+        found = [*orjson.loads(decision.findings), *found]
+    decision.check_outcome, decision.findings = "off_frame", orjson.dumps(found).decode()
+
+
+# ---------------------------------------------------------------------------------------------- judge
+async def judge_first(judge: Judge, seen: Review, decision: Decision) -> CadreError | None:
+    """Under ``refuse``, before forwarding: the refusal (400 ``off_frame``) when the judge says the request
+    goes against the frame; when it gives no answer, the 503 ``judge_unavailable`` (fail closed) or None
+    (fail open: forwarded, ``code`` ``judge_unavailable``). Its priority is recorded either way."""
+    try:
+        verdict = await judge.verdict(seen.published, seen.text)
+    except NoAnswer as exc:
+        record_no_answer(decision, exc.reason)
+        if judge.fail == "closed":
+            if seen.excerpts != "none" and decision.excerpt is None:
+                decision.excerpt = _excerpt(seen.text)
+            return JudgeUnavailable(JUDGE_UNAVAILABLE.format(reason=exc.reason, slug=seen.published.slug))
+        decision.code = "judge_unavailable"
+        return None
+    record_verdict(decision, verdict, seen, refused=not verdict.fits)
+    return None if verdict.fits else judged_refusal(seen.published, verdict, seen.public_url)
+
+
+def judge_later(judge: Judge, seen: Review, decision: Decision, add: Callable[[Decision], None]) -> None:
+    """Under ``flag``, once the answer was sent: judge in the background, record, then ``add`` the decision
+    (held until then, at most the judge's timeout; added at once when too many are in flight)."""
+    def finish(outcome: Verdict | NoAnswer) -> None:
+        if isinstance(outcome, Verdict):
+            record_verdict(decision, outcome, seen, refused=False)
+        else:
+            record_no_answer(decision, outcome.reason)
+        add(decision)
+
+    judge.later(seen.published, seen.text, finish)
+
+
+def record_verdict(decision: Decision, verdict: Verdict, seen: Review, refused: bool) -> None:
+    """The judge's answer in the decision: its priority when the request gave none, a ``judge`` finding when
+    it does not fit (with the judge's sentence when excerpts are kept for this request)."""
+    if decision.priority is None and verdict.priority is not None:
+        decision.priority, decision.priority_source = verdict.priority, "judge"
+    if verdict.fits:
+        return
+    keep = seen.excerpts == "all" or (seen.excerpts == "refused" and refused)
+    finding: dict[str, Any] = {"item": verdict.refusal, "kind": "refusal", "field": f"refusals[{verdict.index}]",
+                               "source": "judge"}
+    if keep:
+        if verdict.why:
+            finding["why"] = verdict.why
+        if decision.excerpt is None:
+            decision.excerpt = _excerpt(seen.text)
+    _add_findings(decision, [finding])
+    decision.check_outcome = "off_frame"
+
+
+def record_no_answer(decision: Decision, reason: str) -> None:
+    """A ``judge_unavailable`` finding (no item): the local check's outcome stands."""
+    _add_findings(decision, [{"item": None, "kind": "judge_unavailable", "field": None, "source": "judge",
+                              "reason": reason}])
+
+
+def judged_refusal(published: Published, verdict: Verdict, public_url: str) -> FrameRefusal:
+    """The 400 ``off_frame`` refusal for the judge's answer: the refusal item and the judge's sentence."""
+    lang = published.language
+    why = verdict.why or ("(sans explication)" if lang == "fr" else "(no explanation)")
+    if why[-1] not in ".!?":
+        why += "."
+    message = REFUSAL["off_frame_judge"][lang].format(
+        slug=published.slug, version=published.version.version, why=why,
+        items=FINDING_ITEMS["refusal"][lang].format(item=verdict.refusal), url=console_url(public_url, published.slug))
+    return FrameRefusal(message, code="off_frame", status=400)
+
+
+def _add_findings(decision: Decision, found: list[dict[str, Any]]) -> None:
+    if decision.findings:
+        found = [*orjson.loads(decision.findings), *found]
+    decision.findings = orjson.dumps(found).decode()
+
+
+def _excerpt(text: str) -> str:
+    return " ".join(text[:EXCERPT * 2].split())[:EXCERPT]
+
+
+# ------------------------------------------------------------------------------------------- priority
+def attribute_priority(decision: Decision, header: str | None, payload: dict[str, Any], published: Published) -> None:
+    """The priority the request says it serves: ``x-cadre-priority``, else ``metadata.cadre_priority``.
+
+    ``cadre_priority`` is taken out of ``metadata`` (and an emptied ``metadata`` with it) before forwarding:
+    it is for Cadre, and an upstream may refuse a key it does not know or metadata on an endpoint without
+    any. A value that is not a rank of the frame's priorities (1 to their number) is ignored, not an error:
+    attribution observes, it never stops a generation.
+    """
+    rank, source = _rank(header, published), "header"
+    metadata = payload.get("metadata")
+    if isinstance(metadata, dict) and PRIORITY_FIELD in metadata:
+        declared = metadata.pop(PRIORITY_FIELD)
+        if not metadata:
+            del payload["metadata"]
+        if rank is None:
+            rank, source = _rank(declared, published), "metadata"
+    if rank is not None:
+        decision.priority, decision.priority_source = rank, source
+
+
+def _rank(value: Any, published: Published) -> int | None:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if type(value) is int and 1 <= value <= min(3, len(published.version.frame.priorities)):
+        return value
+    return None

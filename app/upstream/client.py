@@ -1,0 +1,147 @@
+"""One upstream's client (Cadre's own HTTP/1.1 pool, ``app.http1``): forward, stream, map failures to our errors.
+
+The client was picked by measuring (bench/README.md): httpx's pool is about ten times slower than aiohttp's
+under concurrency (../shared/bench's reference run), and aiohttp's request machinery cost a quarter of the
+gateway's event loop, which ``app.http1`` does without. The upstream key is added here and nowhere else; it
+never appears in an error message. ``app.routing`` holds one ``Upstream`` per upstream and picks one by model.
+
+A request that failed before any byte of it was sent is sent once more, on a new connection (see
+``sent_nothing``); one that may have reached the upstream is not: a POST is not idempotent, and a
+generation done twice is paid twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from app.errors import UpstreamError, UpstreamTimeout
+from app.upstream.http1 import ConnectFailed, Disconnected, HTTPError, Pool, Response
+
+# content-encoding: an upstream that compresses although asked not to still gives the client a readable body.
+_PASSED = frozenset({b"content-type", b"content-encoding", b"retry-after", b"x-request-id"})
+_RENAMED = {b"x-request-id": b"x-upstream-request-id"}  # x-request-id is Cadre's own
+REDACTED = "[clé amont masquée / upstream key hidden]".encode()
+
+log = logging.getLogger("cadre.upstream")
+
+
+@dataclass
+class Reply:
+    """An upstream answer: status, the headers we pass on, and either a body or a byte stream."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes = b""
+    response: Response | None = None
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        assert self.response is not None
+        try:
+            async for chunk in self.response.iter_chunks():
+                yield chunk
+        except TimeoutError as exc:
+            raise UpstreamTimeout(_TIMEOUT_MESSAGE, code="upstream_timeout") from exc
+        except HTTPError as exc:
+            raise UpstreamError(_BROKEN_MESSAGE.format(kind=type(exc).__name__),
+                                code="upstream_stream_broken") from exc
+
+    def close(self) -> None:
+        if self.response is not None:
+            self.response.close()
+
+
+_UNAVAILABLE_MESSAGE = ("Le modèle en amont est injoignable ({kind}). / The upstream model is unreachable "
+                        "({kind}).")
+_TIMEOUT_MESSAGE = ("Le modèle en amont n'a pas répondu à temps. / The upstream model did not answer in "
+                    "time.")
+_BROKEN_MESSAGE = ("La réponse du modèle en amont s'est interrompue ({kind}). / The upstream answer broke "
+                   "off ({kind}).")
+
+
+def sent_nothing(failure: BaseException) -> bool:
+    """True when ``failure`` shows that no byte of the request left: the connection could not be opened (but
+    not for a refused certificate, which a second try cannot fix).
+
+    Everything else may have reached the upstream: a connection reset or closed while waiting for the answer,
+    even on a reused keep-alive connection, since the upstream may have read the request before it closed (an
+    idle connection seen closing is never written to: ``Pool`` opens a new one instead). Timeouts are not
+    retried either: a second wait would double the delay CADRE_UPSTREAM_CONNECT_TIMEOUT promises.
+    """
+    return isinstance(failure, ConnectFailed) and not failure.certificate
+
+
+def _headers(response: Response) -> list[tuple[bytes, bytes]]:
+    """The upstream headers a client may see: content type, Retry-After, rate limits, its request id."""
+    out = []
+    for name, value in response.raw_headers:
+        lower = name.lower()
+        if lower in _PASSED:
+            out.append((_RENAMED.get(lower, lower), value))
+        elif lower.startswith(b"x-ratelimit-"):
+            out.append((lower, value))
+    return out
+
+
+class Upstream:
+    """One OpenAI-compatible upstream behind Cadre."""
+
+    def __init__(self, base_url: str, api_key: str | None, connect_timeout: float, read_timeout: float,
+                 name: str = "default") -> None:
+        self.name = name  # as CADRE_UPSTREAMS_FILE names it ("default": CADRE_UPSTREAM_BASE_URL's)
+        self.base_url = base_url.rstrip("/")
+        self._secret = api_key.encode() if api_key else None
+        self._timeouts = (connect_timeout, read_timeout)
+        # Written into every request. Answers are relayed as they come, so none may be compressed (an upstream
+        # behind a CDN would otherwise compress).
+        self._headers = {"accept-encoding": "identity", **({"authorization": f"Bearer {api_key}"} if api_key else {})}
+        self._pool: Pool | None = None
+
+    @property
+    def pool(self) -> Pool:
+        if self._pool is None:  # made on first use, inside the event loop that serves
+            self._pool = Pool(self.base_url, self._headers, *self._timeouts)
+        return self._pool
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+
+    async def _request(self, method: str, path: str, body: bytes | None) -> Response:
+        try:
+            try:
+                return await self.pool.request(method, path, body)
+            except HTTPError as exc:  # the retry lives here: a request that succeeds pays nothing for it
+                # A GET is idempotent (RFC 9112 §9.3.1): one closed before its answer, on a keep-alive
+                # connection the upstream had just let go, is sent again too.
+                if not (sent_nothing(exc) or (method == "GET" and isinstance(exc, Disconnected))):
+                    raise
+                log.info("upstream %s: %s before the request was sent; sending it once more", self.name,
+                         type(exc).__name__)
+                return await self.pool.request(method, path, body)
+        except TimeoutError as exc:
+            raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
+        except HTTPError as exc:
+            raise UpstreamError(_UNAVAILABLE_MESSAGE.format(kind=type(exc).__name__)) from exc
+
+    async def send(self, method: str, path: str, body: bytes | None, stream: bool) -> Reply:
+        """Send a request; read the whole answer unless ``stream`` and the upstream said 200."""
+        response = await self._request(method, path, body)
+        reply = Reply(response.status, _headers(response), response=response)
+        if stream and response.status == 200:
+            return reply
+        try:
+            reply.body = await response.read()
+        except TimeoutError as exc:
+            raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
+        except HTTPError as exc:
+            raise UpstreamError(_BROKEN_MESSAGE.format(kind=type(exc).__name__),
+                                code="upstream_stream_broken") from exc
+        finally:
+            response.close()
+        reply.response = None
+        if reply.status >= 400 and self._secret and self._secret in reply.body:
+            # Some upstreams quote the key they got in their error; it must not reach our client.
+            reply.body = reply.body.replace(self._secret, REDACTED)
+        return reply
