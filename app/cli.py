@@ -15,14 +15,18 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError
 
+from app.api.outcomes import as_error
 from app.config import Settings
 from app.errors import CadreError
-from app.frames.model import Finding, Frame, lint
+from app.frames.model import Finding, Frame
+from app.frames.rules import lint
+from app.messages import both
 from app.ops.logs import log_config
 from app.storage import migrations
 from app.storage import schema as db
+from app.storage.outcomes import SchemaBehind, StorageOutcome, StoreUnavailable
 from app.storage.store import Store
 
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
@@ -40,20 +44,15 @@ async def store_of(settings: Settings) -> AsyncIterator[Store]:
 
 async def open_store(settings: Settings, migrate_sqlite: bool = True) -> Store:
     """The store of ``settings``; SQLite is migrated on the way, PostgreSQL must be migrated already."""
-    engine = db.create_engine(settings.database_url)
-    if db.is_sqlite(settings.database_url) and migrate_sqlite:
-        await migrations.migrate(engine)
-    elif waiting := await migrations.pending(engine):
-        await engine.dispose()
-        steps = ", ".join(waiting)
-        raise SystemExit(f"cadre: schéma de base en retard ({steps}) : lancez d'abord `cadre migrate`. / "
-                         f"database schema is behind ({steps}): run `cadre migrate` first")
-    return Store(engine)
+    try:
+        return Store(await migrations.open_engine(settings.database_url, migrate_sqlite))
+    except SchemaBehind as exc:
+        raise SystemExit(f"cadre: {both('error.schema_behind', steps=exc)}") from None
 
 
 def print_findings(findings: list[Finding], out: Any = sys.stdout) -> None:
     if not findings:
-        print("✓ aucun point à clarifier / nothing to clarify", file=out)
+        print(both("cli.nothing_to_clarify"), file=out)
     for f in findings:
         mark = "✗" if f.severity == "error" else "!"
         print(f"{mark} {f.severity:7} {f.field:24} {f.code:30} {f.message}", file=out)
@@ -221,8 +220,7 @@ async def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     try:
         report = run_evaluation(eval_dir, args.split)
     except FileNotFoundError as exc:
-        print(f"cadre: fichier d'évaluation introuvable / evaluation file not found: {exc.filename}",
-              file=sys.stderr)
+        print(f"cadre: {both('cli.eval_file_missing', name=exc.filename)}", file=sys.stderr)
         return 1
     print(format_report(report, errors=args.errors))
     return 0
@@ -309,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as exc:
         lines = [f"  CADRE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()]
-        raise SystemExit("cadre: configuration invalide / invalid configuration\n" + "\n".join(lines)) from None
+        raise SystemExit(f"cadre: {both('config.invalid')}\n" + "\n".join(lines)) from None
     if hasattr(args, "sync_handler"):
         return int(args.sync_handler(args, settings))
     try:
@@ -319,14 +317,16 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"cadre: CADRE_DATABASE_URL: {exc}") from None
     try:
         return int(asyncio.run(args.handler(args, settings)))
-    except CadreError as exc:
-        print(f"cadre: {exc.message}", file=sys.stderr)
-        for f in exc.extra.get("findings", []):
+    except StoreUnavailable as exc:
+        cause = exc.__cause__ or exc
+        detail = str(getattr(cause, "orig", None) or cause).splitlines()[0]
+        raise SystemExit(f"cadre: database unavailable ({where}): {detail}") from None
+    except (CadreError, StorageOutcome) as exc:
+        error = as_error(exc) if isinstance(exc, StorageOutcome) else exc
+        print(f"cadre: {error.message}", file=sys.stderr)
+        for f in error.extra.get("findings", []):
             print(f"✗ {f['field']:24} {f['code']:30} {f['message']}", file=sys.stderr)
         return 1
-    except (SQLAlchemyError, OSError) as exc:
-        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise SystemExit(f"cadre: database unavailable ({where}): {detail}") from None
 
 
 if __name__ == "__main__":

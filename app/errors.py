@@ -5,6 +5,7 @@
     ├── BodyTooLarge        413     invalid_request_error / body_too_large
     ├── Unauthenticated     401     authentication_error / invalid_api_key | invalid_admin_token
     ├── NotFound            404     not_found_error
+    ├── MethodNotAllowed    405     invalid_request_error / method_not_allowed
     ├── Conflict            409     invalid_request_error (slug archived, ...)
     ├── PreconditionFailed  412     precondition_failed / etag_mismatch (+ "current": the state now)
     ├── Unprocessable       422     invalid_request_error / frame_has_errors (+ "findings")
@@ -20,7 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from starlette.responses import Response
+
+from app.messages import both
 
 
 class CadreError(Exception):
@@ -39,6 +41,10 @@ class CadreError(Exception):
         self.param = param
         self.extra = extra or {}
         self.headers = headers or {}
+
+    def to_bytes(self) -> bytes:
+        """The body, serialised."""
+        return orjson.dumps(self.body())
 
     def body(self) -> dict[str, Any]:
         """The OpenAI-shaped body."""
@@ -63,6 +69,10 @@ class Unauthenticated(CadreError):
 
 class NotFound(CadreError):
     status, type, code = 404, "not_found_error", "not_found"
+
+
+class MethodNotAllowed(CadreError):
+    status, type, code = 405, "invalid_request_error", "method_not_allowed"
 
 
 class Conflict(CadreError):
@@ -100,8 +110,7 @@ class RateLimited(CadreError):
 
     def __init__(self, limit: int, retry_after: int) -> None:
         super().__init__(
-            f"Limite de {limit} requêtes par minute atteinte pour cette clé : réessayez dans {retry_after} s. / "
-            f"Rate limit of {limit} requests per minute reached for this key: retry in {retry_after} s.",
+            both("error.rate_limited", limit=limit, retry_after=retry_after),
             headers={"retry-after": str(retry_after), "x-ratelimit-limit-requests": str(limit),
                      "x-ratelimit-remaining-requests": "0"})
 
@@ -112,7 +121,7 @@ class DatabaseUnavailable(CadreError):
     status, type, code = 503, "server_error", "database_unavailable"
 
     def __init__(self) -> None:
-        super().__init__("La base de données de Cadre est injoignable. / Cadre's database is unreachable.",
+        super().__init__(both("error.database_unavailable"),
                          headers={"x-should-retry": "true", "retry-after": "1"})
 
 
@@ -123,14 +132,3 @@ class JudgeUnavailable(CadreError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, headers={"x-should-retry": "true", "retry-after": "1"})
-
-
-def error_bytes(message: str, type_: str, code: str | None, param: str | None = None) -> bytes:
-    """An OpenAI-shaped error body, serialised."""
-    return orjson.dumps({"error": {"message": message, "type": type_, "param": param, "code": code}})
-
-
-def error_response(exc: CadreError) -> Response:
-    """The HTTP response for ``exc``."""
-    return Response(orjson.dumps(exc.body()), status_code=exc.status, media_type="application/json",
-                    headers=exc.headers)

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from app.frames.model import Frame, Lexicon
-from app.revelateur.checker import Checker, Hit, compile_checker
+from app.frames.records import Hit
+from app.revelateur.checker import Checker, compile_checker
 from app.revelateur.evaluation import evaluate, format_report
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "frames" / "eval"

@@ -9,7 +9,7 @@ from app.console.diff import diff_frames, items_diff, words_diff
 from app.console.forms import apply_list_op, frame_from_values, slugify, values_from_frame
 from app.console.sessions import Throttle, clean_name
 from app.frames.model import Frame
-from app.messages import console as strings
+from app.messages import formats as strings
 from tests.conftest import ROOT, good_frame
 
 

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import re
-import string
 
 from app.console.forms import FIELD_ORDER
 from app.console.pages import NOTICES, OUTCOMES
 from app.console.views import STEP_NAMES
-from app.messages import console as strings
+from app.messages import MESSAGES
+from app.messages import formats as strings
 from tests.conftest import ROOT
 
 TEMPLATES = ROOT / "app" / "console" / "templates"
-
-
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def test_every_string_is_written_in_french_and_english_with_the_same_blanks():
-    for table in (strings.S, strings.SUBFIELD_LABELS, strings.REASONS):
-        for key, entry in table.items():
-            assert set(entry) == {"fr", "en"}, key
-            assert entry["fr"].strip() and entry["en"].strip(), key
-            if key != "date_time":  # dates are written differently: 12/03/2026, 12 Mar 2026
-                assert placeholders(entry["fr"]) == placeholders(entry["en"]), key
 
 
 def test_every_string_a_template_names_exists():
@@ -35,7 +22,7 @@ def test_every_string_a_template_names_exists():
         counted = re.findall(r"\bv\.count\([\"']([a-z0-9_]+)[\"']\s*,", source)
         named |= {f"{key}_{form}" for key in counted for form in ("one", "other")}
     assert named, "no string found: the pattern no longer matches the templates"
-    assert sorted(named - set(strings.S)) == []
+    assert sorted(named - set(MESSAGES)) == []
 
 
 def test_every_string_built_from_a_name_exists():
@@ -49,7 +36,7 @@ def test_every_string_built_from_a_name_exists():
     families += [f"keys_style_{s}{h}" for s in ("error", "message") for h in ("", "_hint")]
     families += [f"diff_item_{k}" for k in ("added", "removed", "changed", "moved")]
     families += [f"finding_{s}" for s in ("error", "warning")]
-    assert sorted(set(families) - set(strings.S)) == []
+    assert sorted(set(families) - set(MESSAGES)) == []
 
 
 def test_every_field_has_a_label_in_both_languages():

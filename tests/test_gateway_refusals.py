@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 import openai
 import pytest
 
-from app.frames import model as frame_rules
-from app.messages.catalogue import lint_message
+from app.frames import rules as frame_rules
+from app.frames.rules import lint_message
 from tests.conftest import good_frame
 from tests.gateway_support import CHAT, ENDPOINTS, SLUG, RequestLog, Served, call, shared_cadre, start, text_of
 

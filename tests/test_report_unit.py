@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from app.frames.model import Frame
+from app.frames.records import Version
 from app.revelateur import report
-from app.storage.store import ReportRows, Version
+from app.storage.store import ReportRows
 
 NOW = dt.datetime(2026, 3, 31, 12, 0, tzinfo=dt.UTC)
 SVG = "{http://www.w3.org/2000/svg}"

@@ -11,11 +11,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.api.deps import AdminDep, ServicesDep, StoreDep
 from app.errors import Conflict, InvalidRequest
-from app.frames.model import Frame, lint
+from app.frames.model import Frame
 from app.frames.prompts import render_frame
+from app.frames.records import FrameState
+from app.frames.rules import lint
+from app.messages import both
 from app.revelateur.judge import NoAnswer
 from app.revelateur.review import findings
-from app.storage.store import MAX_RATE_LIMIT, FrameState, check_slug
+from app.storage.store import MAX_RATE_LIMIT, check_slug
 
 router = APIRouter(prefix="/api", tags=["management"])
 MAX_INT = 2**31 - 1  # versions and revisions are 32-bit integer columns
@@ -31,15 +34,14 @@ def revision_of(if_match: str | None) -> int | None:
         return None
     found = _ETAG.fullmatch(if_match.strip())
     if not found:
-        raise InvalidRequest('If-Match doit être une ETag de Cadre, par ex. "4". / If-Match must be a Cadre '
-                             'ETag, e.g. "4".', param="If-Match", code="invalid_etag")
+        raise InvalidRequest(both("error.invalid_etag"), param="If-Match", code="invalid_etag")
     return int(found.group(1) or found.group(2))
 
 
 def _printable(value: str) -> str:
     """Refuse control characters (PostgreSQL refuses NUL bytes in text)."""
     if any(ord(c) < 32 for c in value):
-        raise ValueError("caractères de contrôle interdits / control characters are not allowed")
+        raise ValueError(both("error.control_characters"))
     return value
 
 
@@ -93,7 +95,7 @@ async def get_frame(slug: str, _: AdminDep, store: StoreDep, response: Response)
 async def save_draft(slug: str, frame: Frame, actor: AdminDep, services: ServicesDep, response: Response,
                      if_match: IfMatch = None) -> dict[str, Any]:
     state = await services.store.save_draft(slug, frame, actor, revision_of(if_match))
-    services.directory.invalidate()
+    services.cache.invalidate()
     return _state(response, state)
 
 
@@ -101,7 +103,7 @@ async def save_draft(slug: str, frame: Frame, actor: AdminDep, services: Service
 async def publish(slug: str, actor: AdminDep, services: ServicesDep, response: Response,
                   if_match: IfMatch = None) -> dict[str, Any]:
     state = await services.store.publish(slug, actor, revision_of(if_match))
-    services.directory.invalidate()
+    services.cache.invalidate()
     return _state(response, state)
 
 
@@ -109,7 +111,7 @@ async def publish(slug: str, actor: AdminDep, services: ServicesDep, response: R
 async def rollback(slug: str, body: RollbackIn, actor: AdminDep, services: ServicesDep, response: Response,
                    if_match: IfMatch = None) -> dict[str, Any]:
     state = await services.store.rollback(slug, body.version, actor, revision_of(if_match))
-    services.directory.invalidate()
+    services.cache.invalidate()
     return _state(response, state)
 
 
@@ -132,18 +134,16 @@ class CheckIn(BaseModel):
 async def set_policy(slug: str, body: PolicyIn, _: AdminDep, services: ServicesDep,
                      response: Response) -> dict[str, Any]:
     state = await services.store.set_policy(slug, body.policy)
-    services.directory.invalidate()
+    services.cache.invalidate()
     return _state(response, state)
 
 
 @router.post("/frames/{slug}/check", summary="Check a request against the published frame; nothing is forwarded")
 async def check_request(slug: str, body: CheckIn, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
     await services.store.get_frame(slug)  # 404 for an unknown frame
-    published = await services.directory.published(slug)
+    published = await services.cache.published(slug)
     if published is None:
-        raise Conflict(f"Le cadre « {slug} » n'a pas de version publiée (ou il est archivé) : publiez-le d'abord. "
-                       f"/ The frame “{slug}” has no published version (or is archived): publish it first.",
-                       code="frame_not_published", param="slug")
+        raise Conflict(both("error.frame_not_published", slug=slug), code="frame_not_published", param="slug")
     hits = published.checker.check(body.prompt)
     found: list[dict[str, Any]] = [{**f, "excerpt": h.excerpt}
                                    for f, h in zip(findings(hits, "request"), hits, strict=True)]
@@ -189,7 +189,7 @@ async def prompt(slug: str, _: AdminDep, services: ServicesDep,
 @router.delete("/frames/{slug}", summary="Archive a frame (its history is kept)")
 async def archive(slug: str, actor: AdminDep, services: ServicesDep, response: Response) -> dict[str, Any]:
     state = await services.store.archive(slug, actor)
-    services.directory.invalidate()
+    services.cache.invalidate()
     return _state(response, state)
 
 
@@ -207,7 +207,7 @@ async def lint_frame(frame: Frame, _: AdminDep,
 async def create_key(body: KeyIn, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
     check_slug(body.frame, "frame")
     key, secret = await services.store.create_key(body.frame, body.name, body.refusal_style, body.rate_limit)
-    services.directory.invalidate()
+    services.cache.invalidate()
     return {**key.as_dict(), "secret": secret}
 
 
@@ -223,14 +223,14 @@ async def list_keys(_: AdminDep, store: StoreDep,
 @router.patch("/keys/{key_id}", summary="Change a key's requests per minute; every replica applies it within a second")
 async def change_key(key_id: str, body: KeyChange, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
     key = await services.store.set_rate_limit(key_id, body.rate_limit)
-    services.directory.invalidate()
+    services.cache.invalidate()
     return key.as_dict()
 
 
 @router.delete("/keys/{key_id}", summary="Revoke a key, at once")
 async def revoke_key(key_id: str, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
     key = await services.store.revoke_key(key_id)
-    services.directory.invalidate()
+    services.cache.invalidate()
     return key.as_dict()
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.api.deps import ServicesDep
+from app.storage.outcomes import StoreUnavailable
 
 router = APIRouter(tags=["health"])
 
@@ -24,8 +24,8 @@ async def readyz(services: ServicesDep) -> Any:
     try:
         await services.store.generation()
         checks["database"] = "ok"
-    except (SQLAlchemyError, OSError) as exc:
-        checks["database"] = f"unreachable: {type(exc).__name__}"
+    except StoreUnavailable as exc:
+        checks["database"] = f"unreachable: {exc}"
     checks["upstream"] = "configured" if services.upstreams.configured() else "preview-only"
     ready = checks["database"] == "ok"
     return JSONResponse({"status": "ready" if ready else "not-ready", "checks": checks},

@@ -23,7 +23,7 @@ async def metrics(services: ServicesDep) -> PlainTextResponse:
         ("cadre_decisions_dropped_total", "counter", "Decision records dropped because the buffer was full "
          "(the oldest go first).", log.dropped),
         ("cadre_cache_reads_total", "counter", "Database reads made for keys and frames missing from the cache "
-         "(concurrent requests missing the same entry share one).", services.directory.reads),
+         "(concurrent requests missing the same entry share one).", services.cache.reads),
         ("cadre_rate_limited_total", "counter", "Requests refused with 429 by a key's requests per minute.",
          services.limiter.limited),
     ]

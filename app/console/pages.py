@@ -43,10 +43,20 @@ from app.console.web import (
     redirect,
     render,
 )
-from app.errors import Conflict, InvalidRequest, NotFound, PreconditionFailed, Unprocessable
-from app.frames.model import Frame, errors, lint
-from app.messages import console as strings
-from app.storage.store import MAX_RATE_LIMIT, SLUG, FrameState, Key, Version, check_slug
+from app.errors import InvalidRequest, NotFound
+from app.frames.model import Frame
+from app.frames.records import FrameState, Key, Version
+from app.frames.rules import errors, lint
+from app.messages import formats as strings
+from app.storage.outcomes import (
+    DraftHasErrors,
+    FrameArchived,
+    FrameNotFound,
+    InvalidSlug,
+    NoChanges,
+    RevisionMismatch,
+)
+from app.storage.store import MAX_RATE_LIMIT, SLUG, check_slug
 
 router = APIRouter(prefix="/admin", route_class=ConsoleRoute, include_in_schema=False)
 NOTICES = ("saved", "published", "rolled_back", "changed", "key_revoked", "signed_out", "guide_done",
@@ -78,7 +88,7 @@ async def sign_in(v: AnonymousPostDep) -> Response:
     form = await _form(v.request)
     target = local_path(form.get("next"))
     client = v.request.client.host if v.request.client else "unknown"
-    throttle = v.services.console.throttle
+    throttle = v.console.throttle
     wait = throttle.wait(client)
     if wait > 0:
         seconds = math.ceil(wait)
@@ -93,9 +103,9 @@ async def sign_in(v: AnonymousPostDep) -> Response:
                       notice=None)
     throttle.succeeded(client)
     name = form.get("who")
-    _, cookie = v.services.console.sessions.issue(name if isinstance(name, str) else "")
+    _, cookie = v.console.sessions.issue(name if isinstance(name, str) else "")
     signed_in = redirect(target)
-    signed_in.set_cookie(SESSION_COOKIE, cookie, max_age=int(v.services.console.sessions.lifetime),
+    signed_in.set_cookie(SESSION_COOKIE, cookie, max_age=int(v.console.sessions.lifetime),
                          path=COOKIE_PATH, httponly=True, samesite="strict", secure=v.secure())
     return signed_in
 
@@ -159,7 +169,7 @@ async def new_frame(v: AdminDep) -> Response:
     if not problems:
         try:
             await v.services.store.save_draft(slug, Frame(name=name, language=lang), v.who, if_match=0)
-        except PreconditionFailed:
+        except RevisionMismatch:
             problems["slug"] = "guide_slug_taken"
     if problems:
         return render(v, "guide.html", 400, step="name", steps=STEP_NAMES, state=None, values=values,
@@ -192,8 +202,8 @@ async def guide_answer(slug: str, step_name: str, v: AdminDep) -> Response:
     if frame is not None:
         try:
             state = await store.save_draft(slug, frame, v.who, if_match=revision)
-            v.services.directory.invalidate()
-        except PreconditionFailed:
+            v.services.cache.invalidate()
+        except RevisionMismatch:
             state = await store.get_frame(slug)
             problems = {step.fields[0]: "guide_conflict"}
     if problems:
@@ -252,24 +262,24 @@ async def editor_post(slug: str, v: AdminDep) -> Response:
     if frame != state.draft:
         try:
             state = await store.save_draft(slug, frame, v.who, if_match=revision)
-        except PreconditionFailed:
+        except RevisionMismatch:
             # Someone saved meanwhile: their version is stored, this person's input stays on the page, and
             # the form now carries the current revision, so saving again (deliberately) replaces theirs.
             current = await store.get_frame(slug)
             return _editor(v, current, values, status=409, conflict=current, unsaved=True)
-        v.services.directory.invalidate()
+        v.services.cache.invalidate()
     if action != "publish":
         return redirect(f"/admin/frames/{slug}?notice=saved")
     try:
         await store.publish(slug, v.who, if_match=state.revision)
-    except Unprocessable:
+    except DraftHasErrors:
         return _editor(v, state, status=422, blocked=True)
-    except Conflict:
+    except (NoChanges, FrameArchived):
         return redirect(f"/admin/frames/{slug}?notice=nothing_to_publish")
-    except PreconditionFailed:
+    except RevisionMismatch:
         current = await store.get_frame(slug)
         return _editor(v, current, values, status=409, conflict=current, unsaved=True)
-    v.services.directory.invalidate()
+    v.services.cache.invalidate()
     return redirect(f"/admin/frames/{slug}?notice=published")
 
 
@@ -330,9 +340,9 @@ async def rollback(slug: str, v: AdminDep) -> Response:
         raise InvalidRequest("version")
     try:
         await v.services.store.rollback(slug, number, v.who, if_match=_revision(form.get("revision")))
-    except PreconditionFailed:
+    except RevisionMismatch:
         return redirect(f"/admin/frames/{slug}/history?notice=changed")
-    v.services.directory.invalidate()
+    v.services.cache.invalidate()
     return redirect(f"/admin/frames/{slug}/history?notice=rolled_back")
 
 
@@ -355,7 +365,7 @@ async def _keys_page(v: Visitor, frame: str | None, *, created: tuple[Key, str] 
 async def keys(v: AdminDep, frame: Annotated[str | None, Query(max_length=64)] = None,
                notice: str | None = None) -> Response:
     assert v.session is not None
-    sealed = v.services.console.sessions.open_new_key(v.request.cookies.get(NEW_KEY_COOKIE), v.session)
+    sealed = v.console.sessions.open_new_key(v.request.cookies.get(NEW_KEY_COOKIE), v.session)
     created = None
     if sealed is not None:
         key = next((k for k in await v.services.store.list_keys() if k.id == sealed[0]), None)
@@ -390,13 +400,13 @@ async def create_key(v: AdminDep) -> Response:
         check_slug(frame)
         if not problems:
             key, secret = await v.services.store.create_key(frame, name, style, rate_limit)
-            v.services.directory.invalidate()
+            v.services.cache.invalidate()
             response = redirect(f"/admin/keys?frame={frame}")
-            response.set_cookie(NEW_KEY_COOKIE, v.services.console.sessions.seal_new_key(v.session, key.id, secret),
+            response.set_cookie(NEW_KEY_COOKIE, v.console.sessions.seal_new_key(v.session, key.id, secret),
                                 max_age=NEW_KEY_SECONDS, path=NEW_KEY_PATH, httponly=True, samesite="strict",
                                 secure=v.secure())
             return response
-    except (InvalidRequest, NotFound):
+    except (InvalidSlug, FrameNotFound, FrameArchived):
         problems["frame"] = "keys_frame_required"
     return await _keys_page(v, frame or None, problems=problems, status=400, name=name, rate_limit=limit_text)
 
@@ -404,7 +414,7 @@ async def create_key(v: AdminDep) -> Response:
 @router.post("/keys/{key_id}/revoke")
 async def revoke_key(key_id: str, v: AdminDep) -> Response:
     key = await v.services.store.revoke_key(key_id)
-    v.services.directory.invalidate()
+    v.services.cache.invalidate()
     return redirect(f"/admin/keys?frame={key.frame}&notice=key_revoked")
 
 

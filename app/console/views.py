@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 import jinja2
 
 from app.console.forms import FIELD_ORDER, Values, findings_by_field, values_from_frame
-from app.frames.model import Finding, Frame, errors, lint
+from app.frames.model import Finding, Frame
 from app.frames.prompts import render_frame
-from app.messages import console as strings
-from app.storage.store import FrameState
+from app.frames.records import FrameState
+from app.frames.rules import errors, lint
+from app.messages import formats as strings
 
 
 @dataclass(frozen=True)

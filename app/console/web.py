@@ -13,7 +13,6 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.api.deps import Services
 from app.console.forms import dom_id
 from app.console.sessions import (
     BROWSER_COOKIE,
@@ -23,8 +22,11 @@ from app.console.sessions import (
     Session,
     new_browser_id,
 )
+from app.console.state import Console
 from app.errors import InvalidRequest, NotFound
-from app.messages import console as strings
+from app.messages import formats as strings
+from app.services import Services
+from app.storage.outcomes import FrameNotFound, InvalidSlug, InvalidValue, KeyNotFound, VersionNotFound
 
 # No inline script or style anywhere: the page's only script and stylesheet are our own files.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -57,6 +59,7 @@ class Visitor:
 
     request: Request
     services: Services
+    console: Console  # the console's templates, sessions and sign-in throttle
     lang: str
     browser: str
     new_browser: bool
@@ -64,7 +67,7 @@ class Visitor:
 
     @property
     def csrf(self) -> str:
-        return self.services.console.sessions.csrf_token(self.browser, self.session)
+        return self.console.sessions.csrf_token(self.browser, self.session)
 
     @property
     def who(self) -> str:
@@ -87,7 +90,7 @@ class Visitor:
         return strings.reason(code, self.lang)
 
     def when(self, moment: dt.datetime | None) -> str:
-        return strings.when(moment, self.services.console.zone, self.lang) if moment else ""
+        return strings.when(moment, self.console.zone, self.lang) if moment else ""
 
     def ago(self, moment: dt.datetime | None) -> str:
         return strings.ago(moment, dt.datetime.now(dt.UTC), self.lang) if moment else ""
@@ -108,8 +111,8 @@ def visitor(request: Request) -> Visitor:
     if new:
         browser = new_browser_id()
     lang = strings.pick_language(cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
-    found = Visitor(request, services, lang, browser, new,
-                    services.console.sessions.read(cookies.get(SESSION_COOKIE)))
+    console: Console = request.state.console
+    found = Visitor(request, services, console, lang, browser, new, console.sessions.read(cookies.get(SESSION_COOKIE)))
     request.state.console_visitor = found
     return found
 
@@ -132,7 +135,7 @@ def local_path(target: str | None, default: str = "/admin") -> str:
 async def check_csrf(v: Visitor) -> None:
     form = await v.request.form()
     token = form.get("csrf")
-    if not v.services.console.sessions.csrf_ok(token if isinstance(token, str) else None,
+    if not v.console.sessions.csrf_ok(token if isinstance(token, str) else None,
                                                v.request.cookies.get(BROWSER_COOKIE), v.session):
         raise CsrfRefused
 
@@ -165,8 +168,8 @@ AnonymousPostDep = Annotated[Visitor, Depends(anonymous_post)]
 
 def render(v: Visitor, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A console page: the template with the visitor's strings, dates and CSRF token."""
-    page = v.services.console.pages.get_template(template)
-    html = page.render(v=v, t=v.t, dom_id=dom_id, assets=v.services.console.assets, **context)
+    page = v.console.pages.get_template(template)
+    html = page.render(v=v, t=v.t, dom_id=dom_id, assets=v.console.assets, **context)
     return HTMLResponse(html, status_code=status)
 
 
@@ -213,10 +216,10 @@ class ConsoleRoute(APIRoute):
             except CsrfRefused:
                 response = render(visitor(request), "error.html", 403, title="error_csrf_title",
                                   message="error_csrf")
-            except NotFound:
+            except (NotFound, FrameNotFound, VersionNotFound, KeyNotFound):
                 response = render(visitor(request), "error.html", 404, title="error_not_found_title",
                                   message="error_not_found")
-            except InvalidRequest:
+            except (InvalidRequest, InvalidSlug, InvalidValue):
                 response = render(visitor(request), "error.html", 400, title="error_invalid_title",
                                   message="error_invalid")
             return _finish(request, response)

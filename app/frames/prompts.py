@@ -13,6 +13,7 @@ import jinja2
 
 from app.errors import InvalidRequest
 from app.frames.model import Frame
+from app.messages import both
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # app/
 
@@ -53,10 +54,7 @@ def inject_completion(payload: dict[str, Any], text: str) -> dict[str, Any]:
     elif isinstance(prompt, list) and prompt and all(isinstance(p, str) for p in prompt):
         payload["prompt"] = [f"{text}\n\n{p}" for p in prompt]
     else:
-        raise InvalidRequest(
-            "« prompt » doit être un texte ou une liste de textes : Cadre ne peut pas injecter le cadre dans "
-            "des jetons. / “prompt” must be a string or a list of strings: Cadre cannot inject the frame "
-            "into token ids.", param="prompt", code="invalid_prompt")
+        raise InvalidRequest(both("error.prompt_tokens"), param="prompt", code="invalid_prompt")
     return payload
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.messages import both
+
 ERROR = {
     "type": "object", "required": ["error"],
     "properties": {"error": {
@@ -21,17 +23,7 @@ ERROR = {
     }},
 }
 _ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/GatewayError"}}}}
-_ERRORS = {
-    "400": ("Requête invalide (rien n'est transmis). / Invalid request (nothing is forwarded)."),
-    "401": "Clé inconnue ou révoquée. / Unknown or revoked key.",
-    "409": "Aucun cadre publié, ou cadre pas clair (frame_missing, frame_unclear). / No published frame, or an "
-           "unclear one.",
-    "413": "Corps trop grand (CADRE_MAX_BODY_BYTES). / Body too large.",
-    "429": "Limite de requêtes par minute de la clé (Retry-After). / The key's requests per minute (Retry-After).",
-    "502": "Modèle en amont injoignable. / Upstream unreachable.",
-    "503": "Juge du révélateur indisponible, politique refuse, CADRE_JUDGE_FAIL=closed. / The judge is unavailable.",
-    "504": "Modèle en amont trop lent. / Upstream timed out.",
-}
+_ERRORS = {code: both(f"docs.{code}") for code in ("400", "401", "409", "413", "429", "502", "503", "504")}
 _HEADERS = [
     {"name": "x-request-id", "in": "header", "required": False, "description": "Your id for this request "
      "(1 to 64 printable ASCII characters), returned and logged; one is made otherwise.",
@@ -48,10 +40,9 @@ def _answers(streams: bool, refusals: bool) -> dict[str, Any]:
         ok["text/event-stream"] = {"schema": {}}  # events: the upstream's chunks, then [DONE]
     codes = [c for c in _ERRORS if refusals or c not in ("409", "503")]
     return {
-        "200": {"description": "La réponse du modèle (ou de cadre-preview). / The model's answer.", "content": ok},
+        "200": {"description": both("docs.200"), "content": ok},
         **{code: {"description": _ERRORS[code], **_ERROR_REF} for code in codes},
-        "default": {"description": "Erreur du modèle en amont, relayée telle quelle. / The upstream's own error, "
-                    "relayed as it is.", "content": {"application/json": {"schema": {}}}},
+        "default": {"description": both("docs.default"), "content": {"application/json": {"schema": {}}}},
     }
 
 
@@ -93,7 +84,7 @@ PATHS: dict[str, Any] = {
         "tags": ["gateway"], "summary": "The upstream's models, plus cadre-preview", "security": _SECURITY,
         "parameters": _HEADERS,
         "responses": {
-            "200": {"description": "Models. / Models.", "content": {"application/json": {"schema": {
+            "200": {"description": both("docs.models"), "content": {"application/json": {"schema": {
                 "type": "object", "required": ["object", "data"],
                 "properties": {"object": {"type": "string"}, "data": {"type": "array"}}}}}},
             "401": {"description": _ERRORS["401"], **_ERROR_REF},

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from app.errors import InvalidRequest
+from app.messages import both
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ EMBEDDINGS = Endpoint("embeddings", "/embeddings", "input", False)
 MODELS = Endpoint("models", "/models", None, False)
 
 
-def _bad(message_fr: str, message_en: str, param: str | None, code: str = "invalid_request") -> InvalidRequest:
-    return InvalidRequest(f"{message_fr} / {message_en}", param=param, code=code)
+def _bad(key: str, param: str | None, code: str = "invalid_request", **values: Any) -> InvalidRequest:
+    return InvalidRequest(both(key, **values), param=param, code=code)
 
 
 def parse(raw: bytes, endpoint: Endpoint) -> dict[str, Any]:
@@ -41,48 +42,40 @@ def parse(raw: bytes, endpoint: Endpoint) -> dict[str, Any]:
     try:
         payload = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        raise _bad("Le corps de la requête n'est pas du JSON valide.", "The request body is not valid JSON.",
-                   None, "invalid_json") from None
+        raise _bad("error.body_not_json", None, "invalid_json") from None
     if not isinstance(payload, dict):
-        raise _bad("Le corps de la requête doit être un objet JSON.", "The request body must be a JSON object.",
-                   None, "invalid_json")
+        raise _bad("error.body_not_object", None, "invalid_json")
     model = payload.get("model")
     if not isinstance(model, str) or not model:
-        raise _bad("« model » est obligatoire (texte).", "“model” is required (a string).", "model",
-                   "missing_model" if model is None else "invalid_type")
+        raise _bad("error.model_required", "model", "missing_model" if model is None else "invalid_type")
     stream = payload.get("stream")
     if stream is not None and not isinstance(stream, bool):
-        raise _bad("« stream » doit être vrai ou faux.", "“stream” must be a boolean.", "stream", "invalid_type")
+        raise _bad("error.stream_boolean", "stream", "invalid_type")
     field = endpoint.prompt_field
     if field is None:
         return payload
     value = payload.get(field)
     if value is None:
-        raise _bad(f"« {field} » est obligatoire.", f"“{field}” is required.", field, f"missing_{field}")
+        raise _bad("error.field_required", field, f"missing_{field}", field=field)
     if endpoint is CHAT:
         _check_messages(value)
     elif endpoint is COMPLETIONS and not isinstance(value, str | list):
-        raise _bad("« prompt » doit être un texte ou une liste.", "“prompt” must be a string or a list.",
-                   "prompt", "invalid_type")
+        raise _bad("error.prompt_type", "prompt", "invalid_type")
     elif endpoint in (RESPONSES, EMBEDDINGS) and not isinstance(value, str | list):
-        raise _bad("« input » doit être un texte ou une liste.", "“input” must be a string or a list.",
-                   "input", "invalid_type")
+        raise _bad("error.input_type", "input", "invalid_type")
     if endpoint is RESPONSES:
         instructions = payload.get("instructions")
         if instructions is not None and not isinstance(instructions, str):
-            raise _bad("« instructions » doit être un texte.", "“instructions” must be a string.",
-                       "instructions", "invalid_type")
+            raise _bad("error.instructions_type", "instructions", "invalid_type")
     return payload
 
 
 def _check_messages(messages: Any) -> None:
     if not isinstance(messages, list) or not messages:
-        raise _bad("« messages » doit être une liste non vide.", "“messages” must be a non-empty list.",
-                   "messages", "invalid_type")
+        raise _bad("error.messages_list", "messages", "invalid_type")
     for i, message in enumerate(messages):
         if not isinstance(message, dict) or not isinstance(message.get("role"), str):
-            raise _bad(f"messages[{i}] doit être un objet avec un « role ».",
-                       f"messages[{i}] must be an object with a “role”.", f"messages[{i}]", "invalid_type")
+            raise _bad("error.message_role", f"messages[{i}]", "invalid_type", index=i)
 
 
 def usage_of(body: dict[str, Any]) -> tuple[int | None, int | None, int | None]:

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from app.errors import FrameRefusal
-from app.messages.catalogue import REFUSAL
-from app.storage.cache import Published
-
-
-def console_url(public_url: str, slug: str) -> str:
-    """The console page where the owner fixes this frame."""
-    return f"{public_url.rstrip('/')}/admin/frames/{slug}"
+from app.frames.links import console_url
+from app.frames.records import Published
+from app.messages import text
 
 
 def decide(slug: str, published: Published | None, public_url: str) -> FrameRefusal | None:
@@ -18,12 +14,12 @@ def decide(slug: str, published: Published | None, public_url: str) -> FrameRefu
         return None
     url = console_url(public_url, slug)
     if published is None:
-        text = REFUSAL["frame_missing"]
-        message = f"{text['fr'].format(slug=slug, url=url)}\n\n{text['en'].format(slug=slug, url=url)}"
+        message = (f"{text('refusal.frame_missing', 'fr', slug=slug, url=url)}\n\n"
+                   f"{text('refusal.frame_missing', 'en', slug=slug, url=url)}")
         return FrameRefusal(message, code="frame_missing")
     lang = published.language
     # Each finding is a sentence; the template ends the list with its own full stop.
     problems = " ".join(f"({i}) {f.message}" for i, f in enumerate(published.problems, 1)).rstrip(".")
-    message = REFUSAL["frame_unclear"][lang].format(
-        slug=slug, version=published.version.version, problems=problems, url=url)
+    message = text("refusal.frame_unclear", lang, slug=slug, version=published.version.version,
+                   problems=problems, url=url)
     return FrameRefusal(message, code="frame_unclear")

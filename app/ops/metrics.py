@@ -14,7 +14,7 @@ import bisect
 import time
 from collections.abc import Iterable
 
-from app.storage.store import Decision
+from app.frames.records import Decision
 
 MAX_MODELS = 100
 # Seconds. Cadre's own time is a few hundred microseconds; a generation takes seconds.

@@ -20,8 +20,7 @@ import logging
 import math
 import time
 
-from sqlalchemy.exc import SQLAlchemyError
-
+from app.storage.outcomes import StoreUnavailable
 from app.storage.store import Store
 
 log = logging.getLogger("cadre.ratelimit")
@@ -85,7 +84,7 @@ class RateLimiter:
                 if self._failing:
                     log.info("rate limit counts shared again")
                 self._failing = False
-            except (SQLAlchemyError, OSError) as exc:
+            except StoreUnavailable as exc:
                 if not self._failing:  # once per outage: the cache and decision log warn as well
                     log.warning("rate limit counts not shared (database away): %s", type(exc).__name__)
                 self._failing = True

@@ -20,6 +20,7 @@ from itertools import islice, pairwise
 from typing import Literal, TypeVar
 
 from app.frames.model import Frame
+from app.frames.records import Hit
 from app.frames.text import words as text_words
 from app.frames.wordlists import WORDLISTS
 from app.revelateur.concepts import VOCABULARIES
@@ -35,20 +36,6 @@ OFFER = "~offer"  # a word of the frame's offer: with "outside" refusals, the re
 _MEMO = 10_000
 _K = TypeVar("_K")
 _POSSESSIVES = frozenset({"our", "my", "notre", "nos", "mon", "ma", "mes"})
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One refusal or banned term the request runs into, and where."""
-
-    item: str  # the refusal or banned term, exactly as the frame writes it
-    kind: Kind
-    field: str  # "refusals[2]", "lexicon.banned[0]"
-    excerpt: str  # the request around the match, at most 200 characters
-
-    def as_dict(self) -> dict[str, str]:
-        """JSON-ready form."""
-        return {"item": self.item, "kind": self.kind, "field": self.field, "excerpt": self.excerpt}
 
 
 @dataclass(frozen=True)

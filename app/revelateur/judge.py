@@ -34,7 +34,7 @@ import orjson
 from app.config import Settings
 from app.errors import UpstreamError, UpstreamTimeout
 from app.frames.model import Frame
-from app.storage.cache import Published
+from app.frames.records import Published
 from app.upstream.client import Upstream
 from app.upstream.routing import Upstreams
 

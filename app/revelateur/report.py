@@ -16,8 +16,9 @@ from xml.sax.saxutils import escape, quoteattr
 import orjson
 
 from app.frames.model import Frame
-from app.messages import console as strings
-from app.storage.store import ReportRows, Version
+from app.frames.records import Version
+from app.messages import formats as strings
+from app.storage.store import ReportRows
 
 UNSTABLE_WINDOW = dt.timedelta(days=30)  # two priority changes this close together are themselves a finding
 TOP_ITEMS = 5

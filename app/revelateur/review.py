@@ -19,14 +19,10 @@ from typing import Any
 import orjson
 
 from app.errors import CadreError, FrameRefusal, JudgeUnavailable
-from app.gateway import payloads
-from app.gateway.payloads import Endpoint
-from app.gateway.refusals import console_url
-from app.messages.catalogue import FINDING_ITEMS, JUDGE_UNAVAILABLE, REFUSAL
-from app.revelateur.checker import Hit
+from app.frames.links import console_url
+from app.frames.records import Decision, Hit, Published
+from app.messages import both, text
 from app.revelateur.judge import Judge, NoAnswer, Verdict
-from app.storage.cache import Published
-from app.storage.store import Decision
 
 EXCERPT = 200
 MAX_STREAM_TEXT = 1024 * 1024  # bytes of a streamed answer kept for its check; the rest is not checked
@@ -37,7 +33,6 @@ PRIORITY_FIELD = "cadre_priority"  # in the request's ``metadata``; taken out be
 class Review:
     """One checked request: what the answer check needs later, and the refusal when the request is refused."""
 
-    endpoint: Endpoint
     published: Published
     text: str
     public_url: str
@@ -45,14 +40,13 @@ class Review:
     refusal: FrameRefusal | None = None
 
 
-def review(endpoint: Endpoint, payload: dict[str, Any], published: Published, decision: Decision,
-           public_url: str, excerpts: str) -> Review | None:
-    """Check the request under the frame's policy and record what was found; None when the policy is off."""
+def review(text: str, published: Published, decision: Decision, public_url: str, excerpts: str) -> Review | None:
+    """Check the request's ``text`` under the frame's policy and record what was found; None when the policy
+    is off."""
     if published.policy == "off":
         return None
-    text = payloads.request_text(endpoint, payload)
     hits = published.checker.check(text)
-    seen = Review(endpoint, published, text, public_url, excerpts)
+    seen = Review(published, text, public_url, excerpts)
     _record(decision, hits, "request")
     if hits and published.policy == "refuse":
         seen.refusal = refusal(published, hits, public_url, "off_frame")
@@ -61,9 +55,9 @@ def review(endpoint: Endpoint, payload: dict[str, Any], published: Published, de
     return seen
 
 
-def check_answer(seen: Review, body: Any, decision: Decision) -> FrameRefusal | None:
-    """Check a non-streamed answer (parsed JSON); under ``refuse``, the refusal that replaces a breaking one."""
-    hits = seen.published.checker.check(payloads.answer_text(seen.endpoint, body))
+def check_answer(seen: Review, answer: str, decision: Decision) -> FrameRefusal | None:
+    """Check a non-streamed answer's text; under ``refuse``, the refusal that replaces a breaking one."""
+    hits = seen.published.checker.check(answer)
     if not hits:
         return None
     _record(decision, hits, "answer")
@@ -74,16 +68,16 @@ def check_answer(seen: Review, body: Any, decision: Decision) -> FrameRefusal | 
     return refusal(seen.published, hits, seen.public_url, "off_frame_answer")
 
 
-def check_stream(seen: Review, data: bytes, decision: Decision) -> None:
-    """Check a streamed answer once it was relayed (its events as received): recorded, never replaced."""
-    _record(decision, seen.published.checker.check(payloads.stream_text(seen.endpoint, data)), "answer")
+def check_stream(seen: Review, answer: str, decision: Decision) -> None:
+    """Check a streamed answer's text once it was relayed: recorded, never replaced."""
+    _record(decision, seen.published.checker.check(answer), "answer")
 
 
 def refusal(published: Published, hits: list[Hit], public_url: str, template: str) -> FrameRefusal:
     """The 400 ``off_frame`` refusal naming what was hit, in the frame's language, with the console link."""
     lang = published.language
-    names = dict.fromkeys(FINDING_ITEMS[h.kind][lang].format(item=h.item) for h in hits)  # once each, in order
-    message = REFUSAL[template][lang].format(slug=published.slug, version=published.version.version,
+    names = dict.fromkeys(text(f"finding.{h.kind}", lang, item=h.item) for h in hits)  # once each, in order
+    message = text(f"refusal.{template}", lang, slug=published.slug, version=published.version.version,
                                              items=", ".join(names), url=console_url(public_url, published.slug))
     return FrameRefusal(message, code="off_frame", status=400)
 
@@ -116,7 +110,7 @@ async def judge_first(judge: Judge, seen: Review, decision: Decision) -> CadreEr
         if judge.fail == "closed":
             if seen.excerpts != "none" and decision.excerpt is None:
                 decision.excerpt = _excerpt(seen.text)
-            return JudgeUnavailable(JUDGE_UNAVAILABLE.format(reason=exc.reason, slug=seen.published.slug))
+            return JudgeUnavailable(both("judge.judge_unavailable", reason=exc.reason, slug=seen.published.slug))
         decision.code = "judge_unavailable"
         return None
     record_verdict(decision, verdict, seen, refused=not verdict.fits)
@@ -164,12 +158,12 @@ def record_no_answer(decision: Decision, reason: str) -> None:
 def judged_refusal(published: Published, verdict: Verdict, public_url: str) -> FrameRefusal:
     """The 400 ``off_frame`` refusal for the judge's answer: the refusal item and the judge's sentence."""
     lang = published.language
-    why = verdict.why or ("(sans explication)" if lang == "fr" else "(no explanation)")
+    why = verdict.why or text("judge.no_explanation", lang)
     if why[-1] not in ".!?":
         why += "."
-    message = REFUSAL["off_frame_judge"][lang].format(
-        slug=published.slug, version=published.version.version, why=why,
-        items=FINDING_ITEMS["refusal"][lang].format(item=verdict.refusal), url=console_url(public_url, published.slug))
+    message = text("refusal.off_frame_judge", lang, slug=published.slug, version=published.version.version, why=why,
+                   items=text("finding.refusal", lang, item=verdict.refusal),
+                   url=console_url(public_url, published.slug))
     return FrameRefusal(message, code="off_frame", status=400)
 
 

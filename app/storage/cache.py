@@ -15,58 +15,29 @@ import asyncio
 import datetime as dt
 import functools
 import logging
-from collections.abc import Coroutine
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar, cast
 
-import jinja2
-from sqlalchemy.exc import SQLAlchemyError
-
-from app.errors import DatabaseUnavailable
-from app.frames.model import Finding, errors, lint
-from app.frames.prompts import render_frame
-from app.revelateur.checker import Checker, compile_checker
-from app.storage.store import Key, Store, Version, hash_secret
+from app.frames.records import Key, Published, Version
+from app.storage.outcomes import StoreUnavailable
+from app.storage.store import Store, hash_secret
 
 log = logging.getLogger("cadre.cache")
 MAX_ENTRIES = 100_000
-MAX_CHECKERS = 1_000  # compiled checkers kept across invalidations (a compilation takes ~20 ms)
 _T = TypeVar("_T")
 RELOAD_CHUNK = 500  # key hashes per query when reloading
-# What a database that went away raises: SQLAlchemy's errors, and the driver's own socket errors at connect.
-DATABASE_ERRORS = (SQLAlchemyError, OSError)
 
 
-@dataclass(frozen=True)
-class Published:
-    """A published version ready for the request path: rendered once, its checker compiled once, linted once a
-    day; with the frame's check policy (off | flag | refuse)."""
-
-    version: Version
-    prompt: str
-    problems: tuple[Finding, ...]
-    header: bytes
-    linted_on: dt.date
-    policy: str
-    checker: Checker
-
-    @property
-    def slug(self) -> str:
-        return self.version.slug
-
-    @property
-    def language(self) -> str:
-        return self.version.frame.language
+Prepare = Callable[[Version, str], Published]  # a published version and its policy, made ready
 
 
-class Directory:
+class Cache:
     """Keys by secret hash and published frames by slug, cached (misses included) until a change."""
 
-    def __init__(self, store: Store, prompts: jinja2.Environment, interval: float) -> None:
-        self.store, self.prompts, self.interval = store, prompts, interval
+    def __init__(self, store: Store, prepare: Prepare, interval: float) -> None:
+        self.store, self.prepare, self.interval = store, prepare, interval
         self._keys: dict[str, Key | None] = {}
         self._frames: dict[str, Published | None] = {}
-        self._checkers: dict[tuple[str, int], Checker] = {}  # by (slug, version): versions never change
         self.generation = -1
         self.epoch = 0  # moved by every invalidate(): a read or reload that overlapped one is thrown away
         self._pending: dict[tuple[str, str, int], asyncio.Future[Any]] = {}  # reads in flight, by entry
@@ -119,34 +90,12 @@ class Directory:
             pending.add_done_callback(functools.partial(self._settled, token))
         else:
             read.close()  # not needed: another request is reading the same entry
-        try:
-            return cast(_T, await asyncio.shield(pending))  # a request that leaves does not cancel the others'
-        except DATABASE_ERRORS as exc:
-            raise DatabaseUnavailable() from exc
+        return cast(_T, await asyncio.shield(pending))  # a request that leaves does not cancel the others'
 
     def _settled(self, token: tuple[str, str, int], task: asyncio.Future[Any]) -> None:
         self._pending.pop(token, None)
         if not task.cancelled():
             task.exception()  # retrieved here too, in case every waiting request has left
-
-    def prepare(self, version: Version, policy: str = "flag") -> Published:
-        """Render, lint and compile the checker of a published version (once per version; the lint again the
-        next day)."""
-        today = dt.date.today()
-        prompt = render_frame(self.prompts, version.frame, version.slug, version.version)
-        problems = tuple(errors(lint(version.frame, today)))
-        header = f"{version.slug}@{version.version}".encode()
-        return Published(version, prompt, problems, header, today, policy, self.checker(version))
-
-    def checker(self, version: Version) -> Checker:
-        """The compiled checker of ``version``, kept across cache invalidations (a version is immutable)."""
-        key = (version.slug, version.version)
-        found = self._checkers.get(key)
-        if found is None:
-            if len(self._checkers) >= MAX_CHECKERS:
-                self._checkers.clear()
-            found = self._checkers[key] = compile_checker(version.frame)
-        return found
 
     async def refresh(self) -> bool:
         """Reload the cache if the store's generation moved; True when it did."""
@@ -176,7 +125,7 @@ class Directory:
         while True:
             try:
                 await self.refresh()
-            except DATABASE_ERRORS as exc:
+            except StoreUnavailable as exc:
                 # The database is away: keep serving what is cached.
                 log.warning("cache check failed: %s", type(exc).__name__)
             await asyncio.sleep(self.interval)

@@ -10,9 +10,9 @@ import asyncio
 import logging
 from collections import deque
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from app.storage.store import Decision, DecisionRow, Store
+from app.frames.records import Decision, DecisionRow
+from app.storage.outcomes import StoreUnavailable
+from app.storage.store import Store
 
 log = logging.getLogger("cadre.decisions")
 
@@ -42,7 +42,7 @@ class DecisionLog:
                 batch = [self.buffer.popleft() for _ in range(min(size, len(self.buffer)))]
                 try:
                     await self.store.record_decisions(batch)
-                except (SQLAlchemyError, OSError):
+                except StoreUnavailable:
                     self.buffer.extendleft(reversed(batch))
                     raise
                 self.written += len(batch)
@@ -59,5 +59,5 @@ class DecisionLog:
     async def _flush_or_warn(self) -> None:
         try:
             await self.flush()
-        except (SQLAlchemyError, OSError) as exc:
+        except StoreUnavailable as exc:
             log.warning("decision log flush failed, %d waiting: %s", len(self.buffer), type(exc).__name__)

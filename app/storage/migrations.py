@@ -14,6 +14,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.storage import schema as db
+from app.storage.base import DATABASE_ERRORS
+from app.storage.outcomes import SchemaBehind, StoreUnavailable
 
 Step = Callable[[Connection], None]
 
@@ -91,6 +93,21 @@ async def migrate(engine: AsyncEngine) -> list[str]:
     """Apply the pending steps in order, in one transaction; return their names."""
     async with db.writer(engine).begin() as conn:
         return await conn.run_sync(_apply)
+
+
+async def open_engine(url: str, migrate_sqlite: bool = True) -> AsyncEngine:
+    """An engine for ``url``, its schema up to date: SQLite is migrated on the way (unless told not to);
+    PostgreSQL must be migrated already (``cadre migrate``), or ``SchemaBehind`` names the missing steps."""
+    try:
+        engine = db.create_engine(url)
+        if db.is_sqlite(url) and migrate_sqlite:
+            await migrate(engine)
+        elif waiting := await pending(engine):
+            await engine.dispose()
+            raise SchemaBehind(waiting)
+    except DATABASE_ERRORS as exc:
+        raise StoreUnavailable(type(exc).__name__) from exc
+    return engine
 
 
 async def pending(engine: AsyncEngine) -> list[str]:

@@ -17,12 +17,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from app.errors import UpstreamError, UpstreamTimeout
+from app.messages import both
 from app.upstream.http1 import ConnectFailed, Disconnected, HTTPError, Pool, Response
 
 # content-encoding: an upstream that compresses although asked not to still gives the client a readable body.
 _PASSED = frozenset({b"content-type", b"content-encoding", b"retry-after", b"x-request-id"})
 _RENAMED = {b"x-request-id": b"x-upstream-request-id"}  # x-request-id is Cadre's own
-REDACTED = "[clé amont masquée / upstream key hidden]".encode()
+REDACTED = both("error.upstream_key_hidden").encode()
 
 log = logging.getLogger("cadre.upstream")
 
@@ -44,7 +45,7 @@ class Reply:
         except TimeoutError as exc:
             raise UpstreamTimeout(_TIMEOUT_MESSAGE, code="upstream_timeout") from exc
         except HTTPError as exc:
-            raise UpstreamError(_BROKEN_MESSAGE.format(kind=type(exc).__name__),
+            raise UpstreamError(_broken(exc),
                                 code="upstream_stream_broken") from exc
 
     def close(self) -> None:
@@ -52,12 +53,15 @@ class Reply:
             self.response.close()
 
 
-_UNAVAILABLE_MESSAGE = ("Le modèle en amont est injoignable ({kind}). / The upstream model is unreachable "
-                        "({kind}).")
-_TIMEOUT_MESSAGE = ("Le modèle en amont n'a pas répondu à temps. / The upstream model did not answer in "
-                    "time.")
-_BROKEN_MESSAGE = ("La réponse du modèle en amont s'est interrompue ({kind}). / The upstream answer broke "
-                   "off ({kind}).")
+_TIMEOUT_MESSAGE = both("error.upstream_timeout")
+
+
+def _unavailable(exc: BaseException) -> str:
+    return both("error.upstream_unavailable", kind=type(exc).__name__)
+
+
+def _broken(exc: BaseException) -> str:
+    return both("error.upstream_broken", kind=type(exc).__name__)
 
 
 def sent_nothing(failure: BaseException) -> bool:
@@ -123,7 +127,7 @@ class Upstream:
         except TimeoutError as exc:
             raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
         except HTTPError as exc:
-            raise UpstreamError(_UNAVAILABLE_MESSAGE.format(kind=type(exc).__name__)) from exc
+            raise UpstreamError(_unavailable(exc)) from exc
 
     async def send(self, method: str, path: str, body: bytes | None, stream: bool) -> Reply:
         """Send a request; read the whole answer unless ``stream`` and the upstream said 200."""
@@ -136,7 +140,7 @@ class Upstream:
         except TimeoutError as exc:
             raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
         except HTTPError as exc:
-            raise UpstreamError(_BROKEN_MESSAGE.format(kind=type(exc).__name__),
+            raise UpstreamError(_broken(exc),
                                 code="upstream_stream_broken") from exc
         finally:
             response.close()

@@ -1,0 +1,53 @@
+"""Words of the refusals the gateway sends (in the frame's language) and of what they name."""
+
+from __future__ import annotations
+
+REFUSALS: dict[str, dict[str, str]] = {
+    "frame_missing": {
+        "fr": "Cadre refuse de générer : le cadre « {slug} » n'a encore aucune version publiée. "
+        "Écrivez et publiez votre cadre (offre, public, promesse, priorités, refus) ici : {url}",
+        "en": "Cadre refuses to generate: the frame “{slug}” has no published version yet. "
+        "Write and publish your frame (offer, audience, promise, priorities, refusals) here: {url}",
+    },
+    "frame_unclear": {
+        "fr": "Cadre refuse de générer : le cadre publié « {slug} » (v{version}) n'est pas clair. "
+        "À clarifier : {problems}. Corrigez-le et republiez-le ici : {url}",
+        "en": "Cadre refuses to generate: the published frame “{slug}” (v{version}) is not clear. "
+        "To clarify: {problems}. Fix it and publish again here: {url}",
+    },
+    "off_frame": {
+        "fr": "Cadre refuse cette demande : elle va contre le cadre « {slug} » (v{version}) : {items}. "
+        "Si vous voulez vraiment le faire, c'est le cadre qu'il faut clarifier ou changer, ici : {url}",
+        "en": "Cadre refuses this request: it goes against the frame “{slug}” (v{version}): {items}. "
+        "If you really mean to do it, it is the frame that needs clarifying or changing, here: {url}",
+    },
+    "off_frame_answer": {
+        "fr": "Cadre a retenu la réponse du modèle : elle va contre le cadre « {slug} » (v{version}) : {items}. "
+        "Reformulez la demande, ou clarifiez le cadre ici : {url}",
+        "en": "Cadre held back the model's answer: it goes against the frame “{slug}” (v{version}): {items}. "
+        "Rephrase the request, or clarify the frame here: {url}",
+    },
+    "off_frame_judge": {
+        "fr": "Cadre refuse cette demande : elle va contre le cadre « {slug} » (v{version}) : {items}. "
+        "Avis du juge : {why} Si vous voulez vraiment le faire, c'est le cadre qu'il faut clarifier ou changer, "
+        "ici : {url}",
+        "en": "Cadre refuses this request: it goes against the frame “{slug}” (v{version}): {items}. "
+        "The judge's view: {why} If you really mean to do it, it is the frame that needs clarifying or changing, "
+        "here: {url}",
+    },
+}
+
+FINDING_ITEMS: dict[str, dict[str, str]] = {  # how a refusal message names what was hit
+    "refusal": {"fr": "le refus « {item} »", "en": "the refusal “{item}”"},
+    "lexicon": {"fr": "le terme banni « {item} »", "en": "the banned term “{item}”"},
+}
+
+JUDGE: dict[str, dict[str, str]] = {
+    "judge_unavailable": {
+        "fr": "Cadre ne peut pas vérifier cette demande : le juge du révélateur n'a pas répondu ({reason}), et le "
+        "cadre « {slug} » refuse ce qu'il ne peut pas vérifier (CADRE_JUDGE_FAIL=closed). Réessayez dans un instant.",
+        "en": "Cadre cannot check this request: the révélateur's judge did not answer ({reason}), and the frame "
+        "“{slug}” refuses what it cannot check (CADRE_JUDGE_FAIL=closed). Try again in a moment.",
+    },
+    "no_explanation": {"fr": "(sans explication)", "en": "(no explanation)"},
+}

@@ -1,0 +1,174 @@
+"""The decision log's table: batches written (straight to an SQLite file when its write lock is free), read
+back page by page, counted for the console and the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.frames.records import DECISION_COLUMNS, DecisionRow, Version, iso
+from app.storage import schema as db
+from app.storage.base import StoreBase, version_of
+from app.storage.outcomes import StoreUnavailable
+from app.storage.sqlite_direct import Statement, direct_writer
+
+log = logging.getLogger("cadre.store")
+
+
+def _sqlite_time(epoch: float, _last: list[Any] = [None, ""]) -> str:  # noqa: B006 (a one-entry cache)
+    """UTC time as SQLite stores Cadre's datetimes ("2026-11-27 15:00:00.123456+00:00"), cheaply: the
+    seconds part is formatted once per second."""
+    seconds = int(epoch)
+    if _last[0] != seconds:
+        _last[0], _last[1] = seconds, time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(seconds))
+    return f"{_last[1]}.{int((epoch - seconds) * 1_000_000):06d}+00:00"
+
+
+def _sqlite_row(row: DecisionRow) -> DecisionRow:
+    return (_sqlite_time(row[0]), *row[1:])
+
+
+def _row_dict(row: DecisionRow) -> dict[str, Any]:
+    return {"at": dt.datetime.fromtimestamp(row[0], dt.UTC), **dict(zip(DECISION_COLUMNS[1:], row[1:], strict=True))}
+
+
+ROWS_PER_INSERT = 100  # 19 parameters a row: well under SQLite's 32,766 variables
+_SQLITE_ROW = "(" + ", ".join("?" for _ in DECISION_COLUMNS) + ")"
+_SQLITE_INSERT_ONE = f"INSERT INTO decisions ({', '.join(DECISION_COLUMNS)}) VALUES {_SQLITE_ROW}"
+_SQLITE_INSERT_MANY = f"{_SQLITE_INSERT_ONE}{(', ' + _SQLITE_ROW) * (ROWS_PER_INSERT - 1)}"
+
+
+def _sqlite_statements(rows: Sequence[DecisionRow]) -> list[Statement]:
+    """Full chunks of ROWS_PER_INSERT records as one multi-row INSERT each, the rest one by one, straight to
+    the driver: SQLAlchemy's parameter handling cost more than SQLite itself.
+
+    Only two statement texts ever: SQLite keeps a prepared statement per text and per connection, and one
+    text per batch size grew the process by tens of MB under load (bench/README.md).
+    """
+    full = len(rows) - len(rows) % ROWS_PER_INSERT
+    statements: list[Statement] = [
+        (_SQLITE_INSERT_MANY, [v for row in rows[start:start + ROWS_PER_INSERT] for v in row], False)
+        for start in range(0, full, ROWS_PER_INSERT)]
+    if full < len(rows):
+        statements.append((_SQLITE_INSERT_ONE, rows[full:], True))
+    return statements
+
+
+def _decision_dict(row: sa.Row[Any]) -> dict[str, Any]:
+    d = dict(row._mapping)
+    d["at"] = iso(d["at"])
+    return d
+
+
+@dataclass(frozen=True)
+class ReportRows:
+    """What a frame's report is computed from (see ``app/report.py``)."""
+
+    counts: list[tuple[str, str | None, str | None, int | None, int]]  # outcome, code, check, priority, how many
+    findings: list[tuple[str, str | None]]  # (findings JSON, the row's excerpt), latest first
+    versions: list[Version]  # published in the period, oldest first
+    before: Version | None  # in force when the period began
+
+
+class DecisionQueries(StoreBase):
+    """Every statement about the decision log."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine)
+        self.direct = direct_writer(engine.url)  # the decision log's own connection, on an SQLite file
+        # Records per transaction of the decision log: written from the event loop's thread, a batch holds every
+        # request up while it lasts (1,000 records: about 9 ms), so there it is one multi-row INSERT at a time.
+        self.decision_batch = ROWS_PER_INSERT if self.direct is not None else 1000
+
+    async def record_decisions(self, batch: Sequence[DecisionRow]) -> None:
+        """Write a batch of decision records (``Decision.record()`` tuples) in one transaction. On an SQLite
+        file, from this thread when the write lock is free (``sqlite_direct``), else through the pool."""
+        if not batch:
+            return
+        sqlite = self.engine.dialect.name == "sqlite"
+        statements = _sqlite_statements([_sqlite_row(row) for row in batch]) if sqlite else []
+        if self.direct is not None and self.direct.write(statements, len(batch)):
+            if self.direct.due:
+                await self._checkpoint()
+            return
+        async with self.writing() as conn:
+            if statements:
+                driver = (await conn.get_raw_connection()).driver_connection
+                assert driver is not None
+                for sql, parameters, many in statements:
+                    await (driver.executemany if many else driver.execute)(sql, parameters)
+            else:
+                await conn.execute(db.decisions.insert(), [_row_dict(row) for row in batch])
+
+    async def _checkpoint(self) -> None:
+        """Copy the WAL's pages into the database file (the step that syncs the disk), in aiosqlite's thread;
+        PASSIVE: it waits for nobody and is simply done again next time if a reader holds pages back. Its
+        failure is only logged: the batch is written, and raising would have the decision log write it again."""
+        assert self.direct is not None
+        try:
+            async with self.reading() as conn:
+                driver = (await conn.get_raw_connection()).driver_connection
+                assert driver is not None
+                await driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except (StoreUnavailable, sqlite3.Error) as exc:
+            log.warning("WAL checkpoint failed (tried again after the next batch): %s", type(exc).__name__)
+            return
+        self.direct.pending_rows = 0
+
+    async def decisions(self, *, frame: str | None = None, outcome: str | None = None,
+                        code: str | None = None, since: dt.datetime | None = None,
+                        before_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Latest decisions first; ``before_id`` pages backwards."""
+        t = db.decisions
+        query = sa.select(t).order_by(t.c.id.desc()).limit(limit)
+        for column, value in ((t.c.frame, frame), (t.c.outcome, outcome), (t.c.code, code)):
+            if value is not None:
+                query = query.where(column == value)
+        if since is not None:
+            query = query.where(t.c.at >= since)
+        if before_id is not None:
+            query = query.where(t.c.id < before_id)
+        async with self.reading() as conn:
+            return [_decision_dict(r) for r in (await conn.execute(query)).all()]
+
+    async def traffic(self, since: dt.datetime) -> dict[str, dict[str, int]]:
+        """Per frame, requests by outcome since ``since`` (for the console's list)."""
+        t = db.decisions
+        query = (sa.select(t.c.frame, t.c.outcome, sa.func.count()).where(t.c.at >= since)
+                 .group_by(t.c.frame, t.c.outcome))
+        out: dict[str, dict[str, int]] = {}
+        async with self.reading() as conn:
+            for frame_slug, outcome, count in (await conn.execute(query)).all():
+                out.setdefault(frame_slug or "", {})[outcome] = int(count)
+        return out
+
+    # ------------------------------------------------------------------------------------------- report
+    async def report_rows(self, slug: str, since: dt.datetime, max_findings: int = 5000) -> ReportRows:
+        """What the report of ``slug`` since ``since`` is computed from: decisions counted by outcome, code,
+        check outcome and priority (GROUP BY), the findings of the latest ``max_findings`` rows that have some,
+        the versions published since, and the version in force before."""
+        t, v = db.decisions, db.frame_versions
+        mine = (t.c.frame == slug, t.c.at >= since)
+        counts = (sa.select(t.c.outcome, t.c.code, t.c.check_outcome, t.c.priority, sa.func.count())
+                  .where(*mine).group_by(t.c.outcome, t.c.code, t.c.check_outcome, t.c.priority))
+        findings = (sa.select(t.c.findings, t.c.excerpt).where(*mine, t.c.findings.is_not(None))
+                    .order_by(t.c.id.desc()).limit(max_findings))
+        async with self.reading() as conn:
+            await self._get(conn, slug)
+            tallies = [(o, c, k, p, int(n)) for o, c, k, p, n in (await conn.execute(counts)).all()]
+            found = [(f, e) for f, e in (await conn.execute(findings)).all()]
+            published = (await conn.execute(sa.select(v).where(v.c.slug == slug, v.c.published_at >= since)
+                                            .order_by(v.c.version))).all()
+            before = (await conn.execute(sa.select(v).where(v.c.slug == slug, v.c.published_at < since)
+                                         .order_by(v.c.version.desc()).limit(1))).first()
+        return ReportRows(tallies, found, [version_of(r) for r in published], version_of(before) if before else None)
+
+
