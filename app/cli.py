@@ -24,8 +24,8 @@ from app.frames.model import Finding, Frame
 from app.frames.rules import lint
 from app.messages import both
 from app.ops.logs import log_config
+from app.storage import engine as db
 from app.storage import migrations
-from app.storage import schema as db
 from app.storage.outcomes import SchemaBehind, StorageOutcome, StoreUnavailable
 from app.storage.store import Store
 

@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from app.storage.schema import is_sqlite
+from app.storage.engine import is_sqlite
 
 ERROR_FIELDS = {"message", "type", "param", "code"}
 

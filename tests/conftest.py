@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from app.storage import engine as db
 from app.storage import migrations
-from app.storage import schema as db
 from tests.fake_upstream import FakeUpstream
 
 ADMIN_TOKEN = "test-admin-token-0123456789"

@@ -19,8 +19,8 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from app.storage import engine as db
 from app.storage import migrations
-from app.storage import schema as db
 from tests.checks import TABLES, api_error, blank_postgres, execute, fetch, sqlite_path
 from tests.conftest import ADMIN, good_frame, put_frame, require_postgres
 

@@ -142,6 +142,15 @@ DECISION_COLUMNS = ("at", "request_id", "key_id", "frame", "frame_version", "end
 _decision_values = operator.attrgetter(*DECISION_COLUMNS)
 
 
+def priority_rank(value: Any, frame: Frame) -> int | None:
+    """The rank of one of ``frame``'s priorities (1 to 3) that ``value`` names ("2" or 2), or None."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if type(value) is int and 1 <= value <= min(3, len(frame.priorities)):
+        return value
+    return None
+
+
 @dataclass(frozen=True)
 class Hit:
     """One refusal or banned term a request runs into, and where."""

@@ -21,11 +21,12 @@ from typing import Literal, TypeVar
 
 from app.frames.model import Frame
 from app.frames.records import Hit
+from app.frames.text import WORD, fold, split_words
 from app.frames.text import words as text_words
 from app.frames.wordlists import WORDLISTS
 from app.revelateur.concepts import VOCABULARIES
 from app.revelateur.cues import CUES, cue_phrases, layout, marks, occurrences
-from app.revelateur.phrases import FUZZY_MIN, WORD, IndexBuilder, Labels, PhraseIndex, Typos, fold, split_words
+from app.revelateur.phrases import FUZZY_MIN, IndexBuilder, Labels, PhraseIndex, Typos
 from app.revelateur.refusal_groups import CLIENT_WORK, Group, context_stems, groups, sector_labels
 
 Kind = Literal["refusal", "lexicon"]

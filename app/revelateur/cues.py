@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
 
+from app.frames.text import WORD
 from app.revelateur.concepts import Vocabulary
-from app.revelateur.phrases import WORD, Found
+from app.revelateur.phrases import Found
 
 NEG, NEG_BACK, TALK, REPORT, MENTION, AGREE = "~neg", "~negback", "~talk", "~report", "~mention", "~agree"
 NEUTRAL = "~neutral"  # a phrase that looks like a concept but is not one ("remis à neuf"): it only takes room

@@ -83,7 +83,7 @@ class Scores:
 
 
 @dataclass(frozen=True)
-class Report:
+class Evaluation:
     """Scores per language and every case, for one split."""
 
     split: str
@@ -123,7 +123,7 @@ def load_rows(eval_dir: Path, split: str) -> list[dict[str, Any]]:
     return rows
 
 
-def evaluate(eval_dir: Path, split: str = "dev") -> Report:
+def evaluate(eval_dir: Path, split: str = "dev") -> Evaluation:
     """Run the check on every request of ``split`` and score it per language."""
     frames = load_frames(eval_dir)
     checkers: dict[str, Checker] = {slug: compile_checker(frame) for slug, frame in frames.items()}
@@ -136,7 +136,7 @@ def evaluate(eval_dir: Path, split: str = "dev") -> Report:
             predicted_items=tuple(h.item for h in hits), note=row.get("note"),
         ))
     scores = {lang: score(c for c in cases if lang in ("all", c.language)) for lang in LANGUAGES}
-    return Report(split, scores, cases)
+    return Evaluation(split, scores, cases)
 
 
 def score(cases: Iterable[Case]) -> Scores:
@@ -152,7 +152,7 @@ def score(cases: Iterable[Case]) -> Scores:
     return Scores(tp, fp, fn, tn, right)
 
 
-def format_report(report: Report, errors: bool = False) -> str:
+def format_report(report: Evaluation, errors: bool = False) -> str:
     """A plain-text table of the scores, and the errors when asked."""
     lines = [f"split: {report.split}", "",
              "lang  requests  precision  recall     F1  item acc   tp   fp   fn   tn"]

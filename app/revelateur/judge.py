@@ -34,7 +34,7 @@ import orjson
 from app.config import Settings
 from app.errors import UpstreamError, UpstreamTimeout
 from app.frames.model import Frame
-from app.frames.records import Published
+from app.frames.records import Published, priority_rank
 from app.upstream.client import Upstream
 from app.upstream.routing import Upstreams
 
@@ -207,7 +207,7 @@ def read_verdict(content: str, frame: Frame) -> Verdict | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("fits"), bool):
         return None
-    priority = _rank(data.get("priority"), min(3, len(frame.priorities)))
+    priority = priority_rank(data.get("priority"), frame)
     why = data.get("why")
     why = " ".join(why.split())[:MAX_WHY] if isinstance(why, str) else ""
     if data["fits"]:
@@ -216,12 +216,6 @@ def read_verdict(content: str, frame: Frame) -> Verdict | None:
     if index is None:
         return None
     return Verdict(False, priority, frame.refusals[index], index, why)
-
-
-def _rank(value: Any, count: int) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    return value if type(value) is int and 1 <= value <= count else None
 
 
 def _refusal_index(value: Any, refusals: list[str]) -> int | None:

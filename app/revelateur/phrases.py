@@ -7,12 +7,11 @@ starts at each word of a request and gives its labels (the concepts, banned term
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from app.frames.text import fold, split_words
 from app.revelateur.concepts import VOCABULARIES
 
 Slot = frozenset[str] | str | None  # the forms a word may take, a prefix, or any word
@@ -23,12 +22,7 @@ Found = tuple[int, int, Labels]  # a phrase found in a request: first word, end,
 
 FUZZY_MIN = 8  # typos are forgiven in words this long ("trotinettes", "accupuncture")
 
-WORD = re.compile(r"[a-z0-9]+")
-_COMBINING = re.compile("[\u0300-\u036f]")
 _VOWELS = frozenset("aeiouy")
-# Every byte that is not a folded letter or digit becomes a space: one C-level pass splits a request into
-# exactly the words WORD finds (bytes of other characters, all >= 0x80 in UTF-8, are separators too).
-_SEPARATORS = bytes(c if chr(c).isascii() and (chr(c).islower() or chr(c).isdigit()) else 32 for c in range(256))
 
 _FR_ER = ("e", "es", "ent", "ons", "ez", "ais", "ait", "aient", "ions", "iez", "ant", "ee", "ees", "era", "erai",
           "eras", "erons", "erez", "eront", "erait", "eraient", "a", "ai", "erent")
@@ -36,22 +30,6 @@ _FR_IR = ("is", "it", "issons", "issez", "issent", "issais", "issait", "issaient
           "irons", "iront", "irait")
 _FR_RE = ("s", "", "ons", "ez", "ent", "u", "ue", "us", "ues", "ant", "ais", "ait", "aient", "ra", "rons", "rez",
           "ront", "rait", "e", "es")
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, typographic apostrophes made plain, "€" and "£" spelled; same length for most text."""
-    low = text.lower()
-    if not low.isascii():
-        low = low.replace("’", "'").replace("‘", "'").replace("œ", "oe").replace("æ", "ae")
-        if "€" in low or "£" in low:  # a price is a word ("499 €" is "499 euros"): the length changes, rarely
-            low = low.replace("€", " euros ").replace("£", " pounds ")
-        low = _COMBINING.sub("", unicodedata.normalize("NFKD", low))
-    return low
-
-
-def split_words(folded: str) -> list[str]:
-    """The words of a folded text (runs of letters and digits), as ``WORD.findall`` finds them, faster."""
-    return folded.encode().translate(_SEPARATORS).decode().split()
 
 
 @lru_cache(maxsize=65536)

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.frames.model import Frame
-from app.frames.text import stem
+from app.frames.text import fold, stem
 from app.frames.text import words as text_words
 from app.frames.wordlists import WORDLISTS
 from app.revelateur.concepts import VOCABULARIES, Concept
-from app.revelateur.phrases import IndexBuilder, Labels, PhraseIndex, fold
+from app.revelateur.phrases import IndexBuilder, Labels, PhraseIndex
 
 CLIENT_WORK = "c:client_work"  # a request for our work, the context of an "outside" refusal
 

@@ -20,7 +20,7 @@ import orjson
 
 from app.errors import CadreError, FrameRefusal, JudgeUnavailable
 from app.frames.links import console_url
-from app.frames.records import Decision, Hit, Published
+from app.frames.records import Decision, Hit, Published, priority_rank
 from app.messages import both, text
 from app.revelateur.judge import Judge, NoAnswer, Verdict
 
@@ -186,21 +186,13 @@ def attribute_priority(decision: Decision, header: str | None, payload: dict[str
     any. A value that is not a rank of the frame's priorities (1 to their number) is ignored, not an error:
     attribution observes, it never stops a generation.
     """
-    rank, source = _rank(header, published), "header"
+    rank, source = priority_rank(header, published.version.frame), "header"
     metadata = payload.get("metadata")
     if isinstance(metadata, dict) and PRIORITY_FIELD in metadata:
         declared = metadata.pop(PRIORITY_FIELD)
         if not metadata:
             del payload["metadata"]
         if rank is None:
-            rank, source = _rank(declared, published), "metadata"
+            rank, source = priority_rank(declared, published.version.frame), "metadata"
     if rank is not None:
         decision.priority, decision.priority_source = rank, source
-
-
-def _rank(value: Any, published: Published) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if type(value) is int and 1 <= value <= min(3, len(published.version.frame.priorities)):
-        return value
-    return None

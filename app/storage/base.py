@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app.frames.model import Frame
 from app.frames.records import FrameState, Key, Version, now, utc
 from app.storage import schema as db
+from app.storage.engine import writer
 from app.storage.outcomes import FrameArchived, FrameNotFound, InvalidSlug, StoreUnavailable
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")  # \Z: "$" would let a trailing newline through
@@ -61,7 +62,7 @@ class StoreBase:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self.writer = db.writer(engine)  # the same pool; its transactions write
+        self.writer = writer(engine)  # the same pool; its transactions write
 
     @contextlib.asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncConnection]:
