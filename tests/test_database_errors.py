@@ -5,7 +5,6 @@ PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 
@@ -14,6 +13,8 @@ from app.main import create_app
 from tests.checks import execute
 from tests.conftest import ADMIN, ServerThread, good_frame, new_key, put_frame
 from tests.console_support import ConsoleClient
+
+HELLO = {"model": "cadre-preview", "messages": [{"role": "user", "content": "Bonjour"}]}
 
 
 def assert_database_unavailable(response: httpx.Response) -> None:
@@ -36,8 +37,7 @@ def test_a_database_failing_under_a_request_is_a_503_on_every_surface(
             for table in ("frames", "api_keys"):
                 execute(database_url, f"ALTER TABLE {table} RENAME TO {table}_away")
             try:
-                gateway = c.post("/v1/chat/completions", headers={"authorization": f"Bearer {key}"},
-                                 json={"model": "cadre-preview", "messages": [{"role": "user", "content": "Bonjour"}]})
+                gateway = c.post("/v1/chat/completions", headers={"authorization": f"Bearer {key}"}, json=HELLO)
                 api = c.get("/api/frames", headers=ADMIN)
                 page = console.get("/admin")
             finally:
@@ -45,8 +45,7 @@ def test_a_database_failing_under_a_request_is_a_503_on_every_surface(
                     execute(database_url, f"ALTER TABLE {table}_away RENAME TO {table}")
             for response in (gateway, api, page):
                 assert_database_unavailable(response)
-            answered: Any = c.post("/v1/chat/completions", headers={"authorization": f"Bearer {key}"},
-                                   json={"model": "cadre-preview", "messages": [{"role": "user", "content": "Bonjour"}]})
+            answered = c.post("/v1/chat/completions", headers={"authorization": f"Bearer {key}"}, json=HELLO)
             assert answered.status_code == 200, answered.text  # back as soon as the database is
     finally:
         server.stop()
