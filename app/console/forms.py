@@ -8,9 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.frames.model import Finding, Frame
+from app.frames.model import SLUG, Finding, Frame
 from app.frames.text import fold
-from app.storage.store import SLUG
 
 TEXT_FIELDS = ("name", "offer", "audience", "need", "promise", "voice.tone")
 LIST_FIELDS = ("priorities", "refusals", "secondary_audiences", "alternatives", "proof",

@@ -6,11 +6,13 @@ The clarity rules that produce findings are in ``rules.py``; their messages in `
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")  # a frame's identifier; \Z: "$" would let a trailing newline in
 Text = Field("", max_length=2000)
 
 

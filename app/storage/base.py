@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,13 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app.frames.model import Frame
+from app.frames.model import SLUG, Frame
 from app.frames.records import FrameState, Key, Version, now, utc
 from app.storage import schema as db
 from app.storage.engine import writer
 from app.storage.outcomes import FrameArchived, FrameNotFound, InvalidSlug, StoreUnavailable
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")  # \Z: "$" would let a trailing newline through
 # What a database that went away raises: SQLAlchemy's errors, and the driver's own socket errors at connect.
 DATABASE_ERRORS = (SQLAlchemyError, OSError)
 

@@ -7,7 +7,8 @@ as HTTP errors.
 
 from __future__ import annotations
 
-from app.storage.base import SLUG, StoreBase, check_slug, hash_secret
+from app.frames.model import SLUG
+from app.storage.base import StoreBase, check_slug, hash_secret
 from app.storage.decision_store import DecisionQueries, ReportRows
 from app.storage.frame_store import CHECK_POLICIES, FrameQueries
 from app.storage.key_store import KEY_PREFIX, MAX_RATE_LIMIT, KeyQueries
