@@ -22,7 +22,7 @@ from app.config import Settings
 from app.main import create_app
 from app.storage import migrations
 from app.storage import schema as db
-from tests.fake_upstream import FakeUpstream
+from tests.support.fake_upstream import FakeUpstream
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 ADMIN = {"authorization": f"Bearer {ADMIN_TOKEN}"}

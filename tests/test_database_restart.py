@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.cli_support import cadre as cadre_cli
 from tests.conftest import ADMIN, require_postgres
-from tests.resilience_support import Process, chat_body, count_decisions, frame_and_key, start_cadre, wait_until
+from tests.support.cli import cadre as cadre_cli
+from tests.support.resilience import Process, chat_body, count_decisions, frame_and_key, start_cadre, wait_until
 
 pytestmark = pytest.mark.postgres
 DOWN_FOR = 2.0  # seconds PostgreSQL stays stopped

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.resilience_support import Process, chat_body, count_decisions, frame_and_key, start_cadre, wait_until
+from tests.support.resilience import Process, chat_body, count_decisions, frame_and_key, start_cadre, wait_until
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from tests.checks import api_error, fetch
 from tests.conftest import ADMIN, good_frame, new_key, put_frame
+from tests.support.checks import api_error, fetch
 
 UNCLEAR = {"audience": "Tout le monde", "promise": ""}  # two lint errors: audience_everyone, required
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import openai
 import pytest
 
-from tests.gateway_support import UPSTREAM_KEY, RequestLog, closed_port_url, start
+from tests.support.gateway import UPSTREAM_KEY, RequestLog, closed_port_url, start
 
 
 def test_embeddings_pass_through_without_a_published_frame(serve, upstream):

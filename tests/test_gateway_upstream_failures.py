@@ -11,7 +11,7 @@ import httpx
 import openai
 import pytest
 
-from tests.gateway_support import (
+from tests.support.gateway import (
     CHAT,
     SLUG,
     CapturedLogs,

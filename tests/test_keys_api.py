@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from tests.checks import api_error, dump, fetch, sqlite_bytes
 from tests.conftest import ADMIN, ADMIN_TOKEN, good_frame, new_key, put_frame
+from tests.support.checks import api_error, dump, fetch, sqlite_bytes
 
 TOKEN = re.compile(r"cadre_admin_[A-Za-z0-9_-]{20,}")
 

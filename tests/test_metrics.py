@@ -12,7 +12,7 @@ import openai
 import pytest
 
 from tests.conftest import good_frame
-from tests.gateway_support import TIMEOUT, Served, call, start, wait_for
+from tests.support.gateway import TIMEOUT, Served, call, start, wait_for
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$')
 

@@ -8,8 +8,8 @@ import openai
 import pytest
 
 from app.ops.ratelimit import RateLimiter, retry_after
-from tests.cli_support import ROOT, cadre
-from tests.gateway_support import Served, call, start
+from tests.support.cli import ROOT, cadre
+from tests.support.gateway import Served, call, start
 from tests.test_replicas import away_from_a_minute_end
 
 

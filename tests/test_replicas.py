@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN, good_frame, put_frame
-from tests.resilience_support import SLUG, Process, chat_body, frame_and_key, start_cadre
+from tests.support.resilience import SLUG, Process, chat_body, frame_and_key, start_cadre
 
 pytestmark = pytest.mark.postgres
 WITHIN = 1.0  # seconds: the promise, with the default cache_check_interval (0.5 s)

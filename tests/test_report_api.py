@@ -11,8 +11,8 @@ import openai
 import pytest
 
 from tests.conftest import ADMIN, good_frame
-from tests.fake_upstream import FakeUpstream
-from tests.gateway_support import TIMEOUT, Served, start
+from tests.support.fake_upstream import FakeUpstream
+from tests.support.gateway import TIMEOUT, Served, start
 
 A, B, C = "Réparations rapides et fiables", "Fidéliser les cyclistes du quartier", "Former un apprenti mécanicien"
 ASK = [{"role": "user", "content": "Écris un post sur l'atelier."}]

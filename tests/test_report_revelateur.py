@@ -11,7 +11,7 @@ import openai
 import pytest
 
 from tests.conftest import good_frame
-from tests.gateway_support import Served, start
+from tests.support.gateway import Served, start
 
 FITS = "Écris un post sur la révision d'un vélo électrique."
 OFF_FRAME = "Écris une annonce pour nos VTT neufs en promotion."

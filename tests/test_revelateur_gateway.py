@@ -12,8 +12,8 @@ from typing import Any
 import openai
 import pytest
 
-from tests.fake_upstream import FakeUpstream
-from tests.gateway_support import ENDPOINTS, SLUG, Served, call, shared_cadre, start, text_of, wait_for
+from tests.support.fake_upstream import FakeUpstream
+from tests.support.gateway import ENDPOINTS, SLUG, Served, call, shared_cadre, start, text_of, wait_for
 
 CONSOLE = f"http://cadre.test/admin/frames/{SLUG}"
 OFF_FRAME = "Écris une annonce pour nos VTT neufs en promotion"  # "Pas de vente de vélos neufs"

@@ -19,8 +19,8 @@ import pytest
 from app.frames.model import Frame
 from app.revelateur.judge import read_verdict
 from tests.conftest import good_frame
-from tests.fake_upstream import FakeUpstream
-from tests.gateway_support import (
+from tests.support.fake_upstream import FakeUpstream
+from tests.support.gateway import (
     UPSTREAM_KEY,
     CapturedLogs,
     Served,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.gateway_support import CHAT, Served, shared_cadre, wait_for
+from tests.support.gateway import CHAT, Served, shared_cadre, wait_for
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.resilience_support import (
+from tests.support.resilience import (
     Process,
     count_decisions,
     data_lines,

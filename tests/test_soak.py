@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.resilience_support import Process, chat_body, frame_and_key, start_cadre, start_upstream, wait_until
+from tests.support.resilience import Process, chat_body, frame_and_key, start_cadre, start_upstream, wait_until
 
 pytestmark = pytest.mark.slow
 CONCURRENCY = 200

@@ -21,8 +21,8 @@ from app.config import Settings
 from app.main import create_app
 from app.storage import migrations
 from app.storage import schema as db
-from tests.checks import TABLES, api_error, blank_postgres, execute, fetch, sqlite_path
 from tests.conftest import ADMIN, good_frame, put_frame, require_postgres
+from tests.support.checks import TABLES, api_error, blank_postgres, execute, fetch, sqlite_path
 
 STEP_NAMES = [name for name, _ in migrations.STEPS]
 CADRE = Path(sys.executable).with_name("cadre")

@@ -24,7 +24,7 @@ import httpx2
 import openai
 import pytest
 
-from tests.gateway_support import (
+from tests.support.gateway import (
     CHAT,
     TIMEOUT,
     UPSTREAM_KEY,
@@ -35,7 +35,7 @@ from tests.gateway_support import (
     start,
     wait_for,
 )
-from tests.tcp_servers import TcpServer
+from tests.support.tcp_servers import TcpServer
 
 MODEL = "fake-model"
 MIB = 1024 * 1024

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.resilience_support import (
+from tests.support.resilience import (
     Process,
     chat_body,
     frame_and_key,

@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 
-from tests.cli_support import COMMAND, ROOT
 from tests.conftest import ADMIN, ADMIN_TOKEN, free_port, good_frame, put_frame
+from tests.support.cli import COMMAND, ROOT
 
 UPSTREAM_KEY = "sk-upstream-SECRET-never-leak"
 SLUG = "rustine"
@@ -85,10 +85,10 @@ class Process:
 
 
 def start_upstream(tmp: Path, *, chunks: int = 5, chunk_delay: float = 0.0) -> Process:
-    """The fake upstream in a process of its own (``tests/fake_upstream_main.py``); its base URL is
+    """The fake upstream in a process of its own (``tests/support/fake_upstream_main.py``); its base URL is
     ``process.url + '/v1'``."""
     port = free_port()
-    args = [sys.executable, "-m", "tests.fake_upstream_main", str(port), "--chunks", str(chunks),
+    args = [sys.executable, "-m", "tests.support.fake_upstream_main", str(port), "--chunks", str(chunks),
             "--chunk-delay", str(chunk_delay)]
     process = Process(args, port, tmp / f"upstream-{port}.log")
     process.wait_ready("/v1/models")
