@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import good_frame
+from tests.support import good_frame
 from tests.support.gateway import PROMPT, SLUG, RequestLog, Served, shared_cadre, start, text_of
 
 OWN_SYSTEM = {"role": "system", "content": "Tu es l'assistant marketing de l'atelier."}

@@ -9,8 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import ADMIN
-from tests.support.gateway import UPSTREAM_KEY
+from tests.support import ADMIN, UPSTREAM_KEY
 from tests.support.resilience import chat_body, frame_and_key, start_cadre
 
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.console.web import CSP
-from tests.conftest import ADMIN, good_frame
+from tests.support import ADMIN, good_frame
 from tests.support.console import PHONE, ConsoleClient, chromium, new_page, shot, sign_in, watch_errors
 from tests.support.gateway import TIMEOUT, start
 

@@ -20,18 +20,10 @@ from app.config import Settings
 from app.config.upstreams_file import read_routes
 from app.upstream.client import REDACTED, sent_nothing
 from app.upstream.http1 import ConnectFailed, Disconnected, InvalidResponse
-from tests.conftest import ServerThread
+from tests.support import UPSTREAM_KEY, ServerThread
 from tests.support.cli import cadre, no_traceback
 from tests.support.fake_upstream import REPLY_TEXT, FakeUpstream
-from tests.support.gateway import (
-    UPSTREAM_KEY,
-    CapturedLogs,
-    Served,
-    call,
-    closed_port_url,
-    shared_cadre,
-    start,
-)
+from tests.support.gateway import CapturedLogs, Served, call, closed_port_url, shared_cadre, start
 from tests.support.resilience import frame_and_key, start_cadre
 from tests.support.tcp_servers import DroppingRelay, HangingUp, certificate
 
