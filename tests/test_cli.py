@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
-from tests.cli_support import ROOT, cadre, finding_codes, no_traceback
-from tests.conftest import good_frame
+from tests.support import ROOT, good_frame
+from tests.support.cli import cadre, finding_codes, no_traceback
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ADMIN, good_frame, put_frame
-from tests.console_support import PHONE, chromium, new_page, shot, sign_in, watch_errors
+from tests.support import ADMIN, good_frame, put_frame
+from tests.support.console import PHONE, chromium, new_page, shot, sign_in, watch_errors
 
 browser = pytest.fixture(scope="module")(chromium)
 

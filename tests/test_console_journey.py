@@ -10,8 +10,8 @@ import openai
 import pytest
 from playwright.sync_api import expect
 
-from tests.console_support import DESKTOP, chromium, new_page, shot, sign_in, watch_errors
-from tests.fake_upstream import FakeUpstream
+from tests.support.console import DESKTOP, chromium, new_page, shot, sign_in, watch_errors
+from tests.support.fake_upstream import FakeUpstream
 
 browser = pytest.fixture(scope="module")(chromium)
 

@@ -10,7 +10,7 @@ from app.console.forms import apply_list_op, frame_from_values, slugify, values_
 from app.console.sessions import Throttle, clean_name
 from app.frames.model import Frame
 from app.messages import formats as strings
-from tests.conftest import ROOT, good_frame
+from tests.support import ROOT, good_frame
 
 
 def test_diff_words_lists_and_choices():

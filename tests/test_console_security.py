@@ -14,8 +14,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 from app.console.sessions import console_key
 from app.console.web import CSP
-from tests.conftest import ADMIN, ADMIN_TOKEN, good_frame, new_key, put_frame
-from tests.console_support import ConsoleClient, csrf_of
+from tests.support import ADMIN, ADMIN_TOKEN, good_frame, new_key, put_frame
+from tests.support.console import ConsoleClient, csrf_of
 
 SLUG = "atelier-rustine"
 PAGES = ("/admin", "/admin/new", f"/admin/frames/{SLUG}", f"/admin/frames/{SLUG}/guide/offer",

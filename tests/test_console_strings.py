@@ -9,7 +9,7 @@ from app.console.pages import NOTICES, OUTCOMES
 from app.console.views import STEP_NAMES
 from app.messages import MESSAGES
 from app.messages import formats as strings
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 TEMPLATES = ROOT / "app" / "console" / "templates"
 

@@ -10,9 +10,9 @@ import httpx
 
 from app.config import Settings
 from app.main import create_app
-from tests.checks import execute
-from tests.conftest import ADMIN, ServerThread, good_frame, new_key, put_frame
-from tests.console_support import ConsoleClient
+from tests.support import ADMIN, ServerThread, good_frame, new_key, put_frame
+from tests.support.checks import execute
+from tests.support.console import ConsoleClient
 
 HELLO = {"model": "cadre-preview", "messages": [{"role": "user", "content": "Bonjour"}]}
 

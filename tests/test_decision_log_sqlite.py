@@ -5,14 +5,16 @@ into the database file as records accumulate. Through ``cadre serve``, HTTP and 
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.resilience_support import Process, chat_body, count_decisions, frame_and_key, start_cadre, wait_until
+from tests.support.checks import count_decisions
+from tests.support.metrics import answered, scrape
+from tests.support.resilience import Process, chat_body, frame_and_key, start_cadre
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture
@@ -33,6 +35,14 @@ def send(client: httpx.Client, request_ids: list[str]) -> None:
         assert r.status_code == 200, r.text
 
 
+def flush_waits(url: str, before: dict[str, float], sent: int) -> bool:
+    """The ``sent`` requests made since ``before`` are answered and their records out of the buffer, yet none was
+    written: a flush holds them, waiting."""
+    now = scrape(url)
+    return (answered(now) == answered(before) + sent and now["cadre_decision_buffer_depth"] == 0
+            and now["cadre_decisions_written_total"] == before["cadre_decisions_written_total"])
+
+
 def test_records_wait_for_a_write_lock_held_elsewhere_and_requests_keep_flowing(
         cadre: Process, database: Path) -> None:
     key, _ = frame_and_key(cadre.url)
@@ -41,12 +51,14 @@ def test_records_wait_for_a_write_lock_held_elsewhere_and_requests_keep_flowing(
         send(c, ["warm-up"])
         assert wait_until(lambda: count_decisions(url, ["warm-up"]) == 1, timeout=10)
 
+        before = scrape(cadre.url)
         holder = sqlite3.connect(database, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # another writer (a CLI, another worker) holds the write lock
         try:
             ids = [f"locked-{n}" for n in range(5)]
             send(c, ids)  # answered while the lock is held: the gateway does not wait on the database
-            time.sleep(1.5)  # the decision log's flushes (every 0.1 s here) meet the lock
+            # The decision log's flush (every 0.1 s here) took the records from its buffer and waits on the lock.
+            assert wait_until(lambda: flush_waits(cadre.url, before, len(ids)), timeout=10), scrape(cadre.url)
             waiting = count_decisions(url, ids)
         finally:
             holder.execute("ROLLBACK")

@@ -3,7 +3,7 @@
 import re
 
 from app.config import Settings
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

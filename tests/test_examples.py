@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.cli_support import ROOT, cadre, finding_codes, no_traceback
+from tests.support import ROOT
+from tests.support.cli import cadre, finding_codes, no_traceback
 
 FRAMES = ROOT / "frames"
 _EXPECT = re.compile(r"^# expect: (?:(publishes)|fails ([a-z_]+(?:, [a-z_]+)*))\s*$")

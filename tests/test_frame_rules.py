@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ADMIN, good_frame
+from tests.support import ADMIN, good_frame
 
 Finding = dict[str, str]
 

@@ -6,25 +6,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from tests.checks import api_error, fetch
-from tests.conftest import ADMIN, good_frame, new_key, put_frame
+from tests.support import ADMIN, good_frame, new_key, preview, put_frame
+from tests.support.checks import api_error, fetch
 
 UNCLEAR = {"audience": "Tout le monde", "promise": ""}  # two lint errors: audience_everyone, required
-
-
-@pytest.fixture
-def api(make_settings: Callable[..., Any], database_url: str) -> Iterator[TestClient]:
-    """Cadre in-process over a fresh database, SQLite then PostgreSQL."""
-    with TestClient(create_app(make_settings(database_url=database_url))) as c:
-        yield c
 
 
 def as_actor(name: str, **headers: str) -> dict[str, str]:
@@ -35,12 +26,6 @@ def history(url: str) -> list[tuple[Any, ...]]:
     """frame_versions as stored, oldest first."""
     return fetch(url, "SELECT slug, version, frame, published_at, published_by, rollback_of FROM frame_versions "
                       "ORDER BY slug, version")
-
-
-def preview(c: TestClient, secret: str) -> httpx.Response:
-    """A chat request through the gateway with the ``cadre-preview`` model (answered without the upstream)."""
-    return c.post("/v1/chat/completions", headers={"authorization": f"Bearer {secret}"},
-                  json={"model": "cadre-preview", "messages": [{"role": "user", "content": "Un post, vite."}]})
 
 
 # ------------------------------------------------------------------------------------------------ drafts

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.gateway_support import CapturedLogs, Served, shared_cadre, start
+from tests.support.gateway import CapturedLogs, Served, shared_cadre, start
 
 CHAT_PATH, COMPLETIONS_PATH, RESPONSES_PATH, EMBEDDINGS_PATH = (
     "/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/embeddings")

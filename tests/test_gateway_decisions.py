@@ -9,8 +9,8 @@ from typing import Any
 import openai
 import pytest
 
-from tests.conftest import ADMIN, good_frame
-from tests.gateway_support import SLUG, Served, call, shared_cadre, start
+from tests.support import ADMIN, good_frame
+from tests.support.gateway import SLUG, Served, call, shared_cadre, start
 
 FIELDS = {"id", "at", "request_id", "key_id", "frame", "frame_version", "endpoint", "model", "outcome", "code",
           "upstream_status", "latency_ms", "prompt_tokens", "completion_tokens", "total_tokens",

@@ -6,7 +6,8 @@ from __future__ import annotations
 import openai
 import pytest
 
-from tests.gateway_support import UPSTREAM_KEY, RequestLog, closed_port_url, start
+from tests.support import UPSTREAM_KEY
+from tests.support.gateway import RequestLog, closed_port_url, start
 
 
 def test_embeddings_pass_through_without_a_published_frame(serve, upstream):

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import good_frame
-from tests.gateway_support import PROMPT, SLUG, RequestLog, Served, shared_cadre, start, text_of
+from tests.support import good_frame
+from tests.support.gateway import PROMPT, SLUG, RequestLog, Served, shared_cadre, start, text_of
 
 OWN_SYSTEM = {"role": "system", "content": "Tu es l'assistant marketing de l'atelier."}
 USER = {"role": "user", "content": "Écris un post pour la rentrée."}

@@ -10,7 +10,7 @@ from typing import Any
 import openai
 import pytest
 
-from tests.gateway_support import (
+from tests.support.gateway import (
     ENDPOINTS,
     SLUG,
     RequestLog,

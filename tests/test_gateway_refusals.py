@@ -10,10 +10,8 @@ import pytest
 
 from app.frames import rules as frame_rules
 from app.frames.rules import lint_message
-from tests.conftest import good_frame
-from tests.gateway_support import CHAT, ENDPOINTS, SLUG, RequestLog, Served, call, shared_cadre, start, text_of
-
-CONSOLE = f"http://cadre.test/admin/frames/{SLUG}"  # conftest's public_url + /admin/frames/{slug}
+from tests.support import good_frame
+from tests.support.gateway import CHAT, CONSOLE, ENDPOINTS, SLUG, RequestLog, Served, call, shared_cadre, start, text_of
 
 
 def refused(served: Served, endpoint: str = "chat", stream: bool = False,

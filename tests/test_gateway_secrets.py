@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from tests.gateway_support import CHAT, UPSTREAM_KEY, CapturedLogs, Served, closed_port_url, start
+from tests.support import UPSTREAM_KEY
+from tests.support.gateway import CHAT, CapturedLogs, Served, closed_port_url, start
 
 SECRET_PART = UPSTREAM_KEY.split("-", 1)[1]  # "upstream-SECRET-never-leak": caught even if cut or reworded
 CHAT_BODY = {"model": "fake-model", "messages": CHAT}

@@ -3,7 +3,7 @@
 import httpx
 import openai
 
-from tests.conftest import ADMIN, good_frame, new_key, put_frame
+from tests.support import ADMIN, good_frame, new_key, put_frame
 
 
 def test_chat_is_injected_end_to_end(serve, upstream):

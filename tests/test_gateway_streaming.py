@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.gateway_support import ENDPOINTS, SLUG, Served, call, shared_cadre
+from tests.support.gateway import ENDPOINTS, SLUG, Served, call, shared_cadre
 
 
 @pytest.fixture(scope="module")

@@ -11,17 +11,8 @@ import httpx
 import openai
 import pytest
 
-from tests.gateway_support import (
-    CHAT,
-    SLUG,
-    CapturedLogs,
-    Served,
-    call,
-    closed_port_url,
-    shared_cadre,
-    sse_events,
-    wait_for,
-)
+from tests.support.gateway import CHAT, SLUG, CapturedLogs, Served, call, closed_port_url, shared_cadre, sse_events
+from tests.support.waiting import wait_until
 
 READ_TIMEOUT = 0.5  # upstream_read_timeout of these tests; "slow" upstreams wait four times as long
 FAKE_500 = {"error": {"message": "upstream exploded", "type": "server_error", "param": None, "code": "boom"}}
@@ -157,7 +148,7 @@ def test_client_disconnect_cancels_the_upstream_request(served, upstream):
         # Leaving the block closed the connection mid-stream.
         assert upstream.stream_cancelled.wait(5)
         assert not upstream.stream_finished.is_set()
-        decision = wait_for(lambda: _recorded(served, "leaves-mid-stream"))
+        decision = wait_until(lambda: _recorded(served, "leaves-mid-stream"))
         assert decision, "the disconnect was not recorded"
     assert decision[0]["frame"] == SLUG
     assert logs.errors() == []  # a client leaving is normal: no error, no traceback in the logs
@@ -169,7 +160,7 @@ def test_client_leaving_while_the_upstream_thinks_is_recorded_quietly(served, up
         with served.http() as http, pytest.raises(httpx.ReadTimeout):  # the client gives up first
             http.post("/v1/chat/completions", json={"model": "m", "messages": CHAT}, timeout=READ_TIMEOUT / 2,
                       headers={"x-request-id": "leaves-while-waiting"})
-        decision = wait_for(lambda: _recorded(served, "leaves-while-waiting"))
+        decision = wait_until(lambda: _recorded(served, "leaves-while-waiting"))
         assert decision, "the disconnect was not recorded"
     assert (decision[0]["frame"], decision[0]["upstream_status"]) == (SLUG, None)
     assert logs.errors() == []

@@ -4,7 +4,7 @@ import warnings
 
 import httpx
 
-from tests.conftest import good_frame, new_key, put_frame
+from tests.support import good_frame, new_key, put_frame
 
 
 def test_langchain_chat_openai_goes_through_cadre(serve, upstream):

@@ -6,33 +6,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from tests.checks import api_error, dump, fetch, sqlite_bytes
-from tests.conftest import ADMIN, ADMIN_TOKEN, good_frame, new_key, put_frame
+from tests.support import ADMIN, ADMIN_TOKEN, good_frame, new_key, preview, put_frame
+from tests.support.checks import api_error, dump, fetch, sqlite_bytes
 
 TOKEN = re.compile(r"cadre_admin_[A-Za-z0-9_-]{20,}")
 
 
-@pytest.fixture
-def api(make_settings: Callable[..., Any], database_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(database_url=database_url))) as c:
-        yield c
-
-
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def preview(c: TestClient, secret: str) -> httpx.Response:
-    return c.post("/v1/chat/completions", headers={"authorization": f"Bearer {secret}"},
-                  json={"model": "cadre-preview", "messages": [{"role": "user", "content": "Un post, vite."}]})
 
 
 def assert_not_stored(database_url: str, secret: str) -> None:

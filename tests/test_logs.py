@@ -9,9 +9,8 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import ADMIN
-from tests.gateway_support import UPSTREAM_KEY
-from tests.resilience_support import chat_body, frame_and_key, start_cadre
+from tests.support import ADMIN, UPSTREAM_KEY
+from tests.support.resilience import chat_body, frame_and_key, start_cadre
 
 
 def log_lines(output: str) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ import re
 import string
 
 from app.messages import MESSAGES, both, text
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def placeholders(template: str) -> set[str]:

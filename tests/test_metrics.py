@@ -3,34 +3,16 @@ decision buffer's depth is shown; the text parses as the Prometheus exposition f
 
 from __future__ import annotations
 
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import openai
 import pytest
 
-from tests.conftest import good_frame
-from tests.gateway_support import TIMEOUT, Served, call, start, wait_for
-
-SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$')
-
-
-def scrape(served: Served) -> dict[str, float]:
-    """Every sample of /metrics by its name and labels, e.g. ``cadre_requests_total{endpoint="chat",...}``."""
-    r = httpx.get(served.url + "/metrics", timeout=TIMEOUT)
-    assert r.status_code == 200
-    assert r.headers["content-type"].startswith("text/plain; version=0.0.4")
-    samples: dict[str, float] = {}
-    for line in r.text.splitlines():
-        if not line or line.startswith("#"):
-            assert line.startswith(("# HELP ", "# TYPE ")) or not line, line
-            continue
-        match = SAMPLE.match(line)
-        assert match, f"not an exposition line: {line!r}"
-        samples[match[1] + (match[2] or "")] = float(match[3])
-    return samples
+from tests.support import good_frame
+from tests.support.gateway import TIMEOUT, call, start
+from tests.support.metrics import scrape
+from tests.support.waiting import wait_until
 
 
 def requests_total(endpoint: str, outcome: str, code: str, model: str) -> str:
@@ -39,7 +21,7 @@ def requests_total(endpoint: str, outcome: str, code: str, model: str) -> str:
 
 def test_counters_move_as_requests_are_made(serve, upstream):
     served = start(serve)
-    before = scrape(served)
+    before = scrape(served.url)
     assert not any(name.startswith("cadre_requests_total") for name in before)
     with served.client() as client:
         for _ in range(3):
@@ -47,7 +29,7 @@ def test_counters_move_as_requests_are_made(serve, upstream):
         list(call(client, "completions", stream=True))
     with served.client(key="cadre_sk_unknown") as client, pytest.raises(openai.AuthenticationError):
         call(client, "chat")
-    after = scrape(served)
+    after = scrape(served.url)
     assert after[requests_total("chat", "forwarded", "", "fake-model")] == 3
     assert after[requests_total("completions", "forwarded", "", "fake-model")] == 1
     assert after[requests_total("chat", "failed", "invalid_api_key", "")] == 1
@@ -64,7 +46,7 @@ def test_counters_move_as_requests_are_made(serve, upstream):
     with served.client() as client:
         call(client, "chat")
         client.embeddings.create(model="embed-model", input="bonjour")
-    after = scrape(served)
+    after = scrape(served.url)
     assert after[requests_total("chat", "forwarded", "", "fake-model")] == 4
     assert after[requests_total("embeddings", "forwarded", "", "embed-model")] == 1
     assert after['cadre_upstream_duration_seconds_count{endpoint="embeddings"}'] == 1
@@ -74,7 +56,7 @@ def test_refusals_by_code_and_unknown_models_capped(serve, upstream):
     served = start(serve, frame=good_frame(), publish=False)  # a frame with nothing published: 409
     with served.client() as client, pytest.raises(openai.ConflictError):
         call(client, "responses", model="gpt-x")
-    assert scrape(served)[requests_total("responses", "refused", "frame_missing", "gpt-x")] == 1
+    assert scrape(served.url)[requests_total("responses", "refused", "frame_missing", "gpt-x")] == 1
 
 
 def test_streams_open_while_relaying(serve, upstream):
@@ -83,10 +65,10 @@ def test_streams_open_while_relaying(serve, upstream):
     with served.client() as client:
         stream = call(client, "chat", stream=True)
         next(iter(stream))
-        assert wait_for(lambda: scrape(served)["cadre_streams_open"] == 1)
+        assert wait_until(lambda: scrape(served.url)["cadre_streams_open"] == 1)
         upstream.gate.set()
         list(stream)
-    assert wait_for(lambda: scrape(served)["cadre_streams_open"] == 0)
+    assert wait_until(lambda: scrape(served.url)["cadre_streams_open"] == 0)
 
 
 def test_decision_buffer_depth_and_written(serve, upstream):
@@ -94,11 +76,11 @@ def test_decision_buffer_depth_and_written(serve, upstream):
     with served.client() as client:
         for _ in range(2):
             call(client, "chat")
-    samples = scrape(served)
+    samples = scrape(served.url)
     assert samples["cadre_decision_buffer_depth"] == 2
     assert samples["cadre_decisions_dropped_total"] == 0
     served.decisions()  # a read flushes first
-    samples = scrape(served)
+    samples = scrape(served.url)
     assert samples["cadre_decision_buffer_depth"] == 0
     assert samples["cadre_decisions_written_total"] == 2
     assert samples["cadre_decision_buffer_capacity"] == 50_000
@@ -109,7 +91,7 @@ def test_requests_missing_the_same_cache_entry_share_one_database_read(serve, up
     (a cold start or a burst after a change must not send every request to the database)."""
     served = start(serve)
     secret, _ = served.new_key()  # made through the API: the process's cache is dropped
-    before = scrape(served)["cadre_cache_reads_total"]
+    before = scrape(served.url)["cadre_cache_reads_total"]
     barrier = threading.Barrier(20)
 
     def one(_: int) -> int:
@@ -120,4 +102,4 @@ def test_requests_missing_the_same_cache_entry_share_one_database_read(serve, up
 
     with ThreadPoolExecutor(20) as pool:
         assert list(pool.map(one, range(20))) == [200] * 20
-    assert scrape(served)["cadre_cache_reads_total"] - before == 2  # the key, then its frame
+    assert scrape(served.url)["cadre_cache_reads_total"] - before == 2  # the key, then its frame

@@ -18,9 +18,8 @@ from alembic.migration import MigrationContext
 
 from app.storage import migrations, schema
 from app.storage.engine import create_engine
-from tests.checks import blank_postgres
-from tests.cli_support import cadre
-from tests.conftest import require_postgres
+from tests.support.checks import blank_postgres, require_postgres
+from tests.support.cli import cadre
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

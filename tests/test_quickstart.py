@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT, free_port
+from tests.support import ROOT, free_port
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

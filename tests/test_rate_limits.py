@@ -8,9 +8,10 @@ import openai
 import pytest
 
 from app.ops.ratelimit import RateLimiter, retry_after
-from tests.cli_support import ROOT, cadre
-from tests.gateway_support import Served, call, start
-from tests.test_replicas import away_from_a_minute_end
+from tests.support import ROOT
+from tests.support.cli import cadre
+from tests.support.gateway import Served, call, start
+from tests.support.waiting import away_from_a_minute_end
 
 
 def limited_key(served: Served, rate_limit: int | None) -> tuple[str, str]:

@@ -7,28 +7,13 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import httpx
-import openai
 import pytest
 
-from tests.conftest import ADMIN, good_frame
-from tests.fake_upstream import FakeUpstream
-from tests.gateway_support import TIMEOUT, Served, start
+from tests.support import ADMIN, good_frame
+from tests.support.fake_upstream import FakeUpstream
+from tests.support.gateway import TIMEOUT, Served, chat_status, start
 
 A, B, C = "Réparations rapides et fiables", "Fidéliser les cyclistes du quartier", "Former un apprenti mécanicien"
-ASK = [{"role": "user", "content": "Écris un post sur l'atelier."}]
-
-
-def chat(served: Served, key: str | None = None, **options: Any) -> int:
-    """One chat request with the official client; the HTTP status Cadre answered."""
-    with served.client(key) as client:
-        try:
-            answer = client.chat.completions.create(model="fake-model", messages=ASK, **options)  # type: ignore[arg-type]
-            if options.get("stream"):
-                for _ in answer:
-                    pass
-        except openai.APIStatusError as error:
-            return error.status_code
-    return 200
 
 
 def publish(admin: httpx.Client, slug: str, **changes: Any) -> None:
@@ -51,18 +36,18 @@ def test_the_report_counts_a_known_sequence_of_requests(serve, upstream: FakeUps
     other = start(lambda **_: served.url, frame=good_frame(), slug="autre")  # its traffic is not rustine's
     with served.admin() as admin:
         # Before any publication: refused, frame_missing (x2). A wrong key is nobody's frame: not counted.
-        assert [chat(served), chat(served, stream=True)] == [409, 409]
-        assert chat(served, key="cadre_sk_not-a-key") == 401
+        assert [chat_status(served), chat_status(served, stream=True)] == [409, 409]
+        assert chat_status(served, key="cadre_sk_not-a-key") == 401
         publish(admin, "rustine", priorities=[A, B])                                  # v1
-        assert [chat(served), chat(served), chat(served, stream=True)] == [200, 200, 200]
+        assert [chat_status(served), chat_status(served), chat_status(served, stream=True)] == [200, 200, 200]
         upstream.mode = "error500"
-        assert chat(served) == 500                                                    # failed, upstream_error
+        assert chat_status(served) == 500                                             # failed, upstream_error
         upstream.mode = "ok"
         publish(admin, "rustine", priorities=[B, A])                                  # v2: 1 and 2 swapped
         publish(admin, "rustine", priorities=[B, A], promise="Votre vélo réparé en 24 heures, ou un prêt.")  # v3
         publish(admin, "rustine", priorities=[A, B, C])                               # v4: back, and a third
-        assert chat(served) == 200
-        assert chat(other) == 200 and chat(other) == 200
+        assert chat_status(served) == 200
+        assert chat_status(other) == 200 and chat_status(other) == 200
 
     body = get_report(served, days=30)
     assert body["object"] == "frame.report" and body["frame"] == "rustine" and body["days"] == 30
@@ -98,7 +83,7 @@ def test_the_report_counts_a_known_sequence_of_requests(serve, upstream: FakeUps
 
 def test_the_report_with_its_charts(serve, upstream):
     served = start(serve)
-    assert chat(served) == 200
+    assert chat_status(served) == 200
     body = get_report(served, days=7, svg="true")
     assert set(body["charts"]) == {"outcomes", "priorities"}
     for svg in body["charts"].values():

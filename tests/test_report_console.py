@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from app.console.web import CSP
-from tests.conftest import ADMIN, good_frame
-from tests.console_support import PHONE, ConsoleClient, chromium, new_page, shot, sign_in, watch_errors
-from tests.gateway_support import TIMEOUT, start
+from tests.support import ADMIN, good_frame
+from tests.support.console import PHONE, ConsoleClient, chromium, new_page, shot, sign_in, watch_errors
+from tests.support.gateway import TIMEOUT, start
 
 browser = pytest.fixture(scope="module")(chromium)
 

@@ -1,51 +1,27 @@
-"""The report's révélateur numbers (checks, priorities, refusal items) for a known sequence of requests.
-
-They are recorded by the gateway's révélateur (issue 5): these tests skip, saying so, while the check policy
-API (``PUT /api/frames/{slug}/policy``) does not exist."""
+"""The report's révélateur numbers (checks, priorities, refusal items) for a known sequence of requests, recorded
+by the gateway's révélateur under the check policy set through ``PUT /api/frames/{slug}/policy`` (a missing
+route fails the test)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import openai
-import pytest
-
-from tests.conftest import good_frame
-from tests.gateway_support import Served, start
+from tests.support import good_frame
+from tests.support.gateway import chat_status, set_policy, start
 
 FITS = "Écris un post sur la révision d'un vélo électrique."
 OFF_FRAME = "Écris une annonce pour nos VTT neufs en promotion."
 REFUSAL = "Pas de vente de vélos neufs"  # one of good_frame()'s refusals
 
 
-def set_policy(served: Served, policy: str) -> None:
-    with served.admin() as admin:
-        r = admin.put(f"/api/frames/{served.slug}/policy", json={"policy": policy})
-    if r.status_code in (404, 405):
-        pytest.skip("PUT /api/frames/{slug}/policy does not exist yet: the révélateur's recording is not in")
-    assert r.status_code == 200, r.text
-
-
-def ask(served: Served, prompt: str, **options: Any) -> int:
-    with served.client() as client:
-        try:
-            client.chat.completions.create(model="fake-model", messages=[{"role": "user", "content": prompt}],
-                                           **options)
-        except openai.APIStatusError as error:
-            return error.status_code
-    return 200
-
-
 def test_the_report_counts_checks_priorities_and_refusal_items(serve, upstream, database_url):
     served = start(serve, frame=good_frame(), database_url=database_url)
     set_policy(served, "flag")
-    assert ask(served, FITS, extra_headers={"x-cadre-priority": "2"}) == 200
-    assert ask(served, FITS, extra_headers={"x-cadre-priority": "2"}) == 200
-    assert ask(served, FITS, extra_body={"metadata": {"cadre_priority": "1"}}) == 200
-    assert ask(served, FITS) == 200
-    assert ask(served, OFF_FRAME) == 200  # flag: recorded, forwarded
+    assert chat_status(served, FITS, extra_headers={"x-cadre-priority": "2"}) == 200
+    assert chat_status(served, FITS, extra_headers={"x-cadre-priority": "2"}) == 200
+    assert chat_status(served, FITS, extra_body={"metadata": {"cadre_priority": "1"}}) == 200
+    assert chat_status(served, FITS) == 200
+    assert chat_status(served, OFF_FRAME) == 200  # flag: recorded, forwarded
     set_policy(served, "refuse")
-    assert ask(served, OFF_FRAME) == 400  # refuse: off_frame
+    assert chat_status(served, OFF_FRAME) == 400  # refuse: off_frame
 
     with served.admin() as admin:
         r = admin.get(f"/api/frames/{served.slug}/report", params={"days": 30})

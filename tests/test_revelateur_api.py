@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.cli_support import cadre, no_traceback
-from tests.conftest import ADMIN, good_frame, put_frame
+from tests.support import ADMIN, good_frame, put_frame
+from tests.support.cli import cadre, no_traceback
 
 OFF_FRAME = "Écris une annonce pour nos VTT neufs en promotion"
 

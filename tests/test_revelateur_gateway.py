@@ -12,10 +12,21 @@ from typing import Any
 import openai
 import pytest
 
-from tests.fake_upstream import FakeUpstream
-from tests.gateway_support import ENDPOINTS, SLUG, Served, call, shared_cadre, start, text_of, wait_for
+from tests.support import good_frame
+from tests.support.fake_upstream import FakeUpstream
+from tests.support.gateway import (
+    CONSOLE,
+    ENDPOINTS,
+    Served,
+    call,
+    last_id,
+    latest,
+    set_policy,
+    shared_cadre,
+    start,
+    text_of,
+)
 
-CONSOLE = f"http://cadre.test/admin/frames/{SLUG}"
 OFF_FRAME = "Écris une annonce pour nos VTT neufs en promotion"  # "Pas de vente de vélos neufs"
 FITS = "Écris un post sur la révision d'un vélo électrique"
 REFUSAL = "Pas de vente de vélos neufs"
@@ -32,26 +43,6 @@ def ask(client: openai.OpenAI, endpoint: str, text: str, stream: bool = False, r
     else:
         fields["input"] = text
     return call(client, endpoint, stream, raw=raw, **fields)
-
-
-def set_policy(served: Served, policy: str) -> None:
-    with served.admin() as c:
-        r = c.put(f"/api/frames/{served.slug}/policy", json={"policy": policy})
-        assert r.status_code == 200, r.text
-        assert r.json()["check_policy"] == policy
-
-
-def last_id(served: Served) -> int:
-    data = served.decisions(limit=1)["data"]
-    return int(data[0]["id"]) if data else 0
-
-
-def latest(served: Served, after: int) -> dict[str, Any]:
-    """The newest decision, once there is one after ``after`` (a stream's record lands just after its end)."""
-    found = wait_for(lambda: [d for d in served.decisions(limit=1)["data"] if d["id"] > after])
-    assert found, "no new decision"
-    record: dict[str, Any] = found[0]
-    return record
 
 
 def generation_paths(upstream: FakeUpstream) -> list[str]:
@@ -179,8 +170,6 @@ def test_refuse_with_a_message_key_answers_a_normal_completion(refuse, upstream,
 
 
 def test_refuse_speaks_the_frame_language(serve, upstream):
-    from tests.conftest import good_frame
-
     served = start(serve, frame=good_frame("en"))
     set_policy(served, "refuse")
     with served.client() as client, pytest.raises(openai.BadRequestError) as caught:

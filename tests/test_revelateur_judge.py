@@ -18,17 +18,10 @@ import pytest
 
 from app.frames.model import Frame
 from app.revelateur.judge import read_verdict
-from tests.conftest import good_frame
-from tests.fake_upstream import FakeUpstream
-from tests.gateway_support import (
-    UPSTREAM_KEY,
-    CapturedLogs,
-    Served,
-    call,
-    shared_cadre,
-    start,
-    wait_for,
-)
+from tests.support import UPSTREAM_KEY, good_frame
+from tests.support.fake_upstream import FakeUpstream
+from tests.support.gateway import CapturedLogs, Served, call, set_policy, shared_cadre, start
+from tests.support.waiting import wait_until
 
 JUDGE = "judge-model"
 REFUSAL = "Pas de promotions agressives"  # refusals[2] of the test frame
@@ -50,12 +43,6 @@ def judged(tmp_path_factory, upstream_server) -> Iterator[Served]:
         yield cadre
 
 
-def set_policy(served: Served, policy: str) -> None:
-    with served.admin() as c:
-        r = c.put(f"/api/frames/{served.slug}/policy", json={"policy": policy})
-        assert r.status_code == 200, r.text
-
-
 def chat(served: Served, text: str, headers: dict[str, str] | None = None, stream: bool = False) -> httpx.Response:
     """One chat request (read to its end); the raw HTTP response."""
     body: dict[str, Any] = {"model": "fake-model", "messages": [{"role": "user", "content": text}], "stream": stream}
@@ -66,7 +53,7 @@ def chat(served: Served, text: str, headers: dict[str, str] | None = None, strea
 def decision(served: Served, response: httpx.Response, timeout: float = 5.0) -> dict[str, Any]:
     """The decision of ``response``, once it is in the log (bounded poll)."""
     request_id = response.headers["x-request-id"]
-    found = wait_for(lambda: [d for d in served.decisions(limit=50)["data"] if d["request_id"] == request_id],
+    found = wait_until(lambda: [d for d in served.decisions(limit=50)["data"] if d["request_id"] == request_id],
                      timeout)
     assert found, f"no decision for {request_id}"
     record: dict[str, Any] = found[0]
@@ -256,7 +243,7 @@ def test_a_judge_timeout_fails_open_by_default(serve, upstream):
         body = c.post(f"/api/frames/{served.slug}/check", json={"prompt": fresh()}).json()
     assert (body["outcome"], body["priority"], body["judge"]) == ("fits", None, {"answered": False,
                                                                                    "reason": "timeout"})
-    assert wait_for(lambda: upstream.judge_answered == 2, 5.0)  # let the fake finish before the next test
+    assert wait_until(lambda: upstream.judge_answered == 2, 5.0)  # let the fake finish before the next test
 
 
 def test_a_judge_timeout_fails_closed_when_asked(serve, upstream):
@@ -272,7 +259,7 @@ def test_a_judge_timeout_fails_closed_when_asked(serve, upstream):
     assert upstream.requests == []  # nothing forwarded
     record = decision(served, r)
     assert (record["outcome"], record["code"]) == ("refused", "judge_unavailable")
-    assert wait_for(lambda: upstream.judge_answered == 1, 5.0)
+    assert wait_until(lambda: upstream.judge_answered == 1, 5.0)
 
 
 def test_the_upstream_key_never_shows_in_what_the_judge_reports(serve, upstream):

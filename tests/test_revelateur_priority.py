@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.gateway_support import CHAT, Served, shared_cadre, wait_for
+from tests.support.gateway import CHAT, Served, last_id, latest, shared_cadre
 
 
 @pytest.fixture(scope="module")
@@ -17,25 +17,13 @@ def served(tmp_path_factory, upstream_server) -> Iterator[Served]:
         yield cadre
 
 
-def newest(served: Served, after: int) -> dict[str, Any]:
-    found = wait_for(lambda: [d for d in served.decisions(limit=1)["data"] if d["id"] > after])
-    assert found, "no new decision"
-    record: dict[str, Any] = found[0]
-    return record
-
-
-def last_id(served: Served) -> int:
-    data = served.decisions(limit=1)["data"]
-    return int(data[0]["id"]) if data else 0
-
-
 def chat(served: Served, headers: dict[str, str] | None = None, **fields: Any) -> dict[str, Any]:
     """One chat request through the official client; the decision it left."""
     mark = last_id(served)
     with served.client() as client:
         client.chat.completions.create(model="fake-model", messages=CHAT,  # type: ignore[arg-type]
                                        extra_headers=headers, **fields)
-    return newest(served, mark)
+    return latest(served, mark)
 
 
 def test_the_header_attributes_the_priority(served, upstream):
@@ -67,7 +55,7 @@ def test_metadata_on_completions_and_responses(served, upstream):
             r = http.post(f"/v1/{api}", json={"model": "fake-model", field: "Un post pour la rentrée.",
                                               "metadata": {"cadre_priority": 2}})
             assert r.status_code == 200, r.text
-        record = newest(served, mark)
+        record = latest(served, mark)
         assert (record["priority"], record["priority_source"]) == (2, "metadata")
         assert "metadata" not in upstream.last(f"/{api}").body
 

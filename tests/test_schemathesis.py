@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ADMIN_TOKEN
-from tests.gateway_support import start
+from tests.support import ADMIN_TOKEN
+from tests.support.gateway import start
 
 
 def schemathesis(base: str, token: str, cwd: Path, *options: str) -> None:

@@ -11,16 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.resilience_support import (
-    Process,
-    count_decisions,
-    data_lines,
-    frame_and_key,
-    read_stream,
-    start_cadre,
-    start_upstream,
-    wait_until,
-)
+from tests.support.checks import count_decisions
+from tests.support.resilience import Process, data_lines, frame_and_key, read_stream, start_cadre, start_upstream
+from tests.support.waiting import wait_until
 
 STREAMS = 6
 CHUNKS = 10  # with CHUNK_DELAY, a stream lasts about 2 s

@@ -12,7 +12,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.resilience_support import Process, chat_body, frame_and_key, start_cadre, start_upstream, wait_until
+from tests.support.metrics import answered, scrape
+from tests.support.resilience import Process, chat_body, frame_and_key, start_cadre, start_upstream
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 CONCURRENCY = 200
@@ -70,6 +72,12 @@ async def load(url: str, key: str, workers: int, until: float) -> tuple[int, lis
     return done, problems
 
 
+def settled(url: str) -> bool:
+    """No stream is open any more and every request's decision record is written (flushed every 0.5 s here)."""
+    samples = scrape(url)
+    return samples["cadre_streams_open"] == 0 and samples["cadre_decisions_written_total"] == answered(samples)
+
+
 def test_200_concurrent_streams_for_30_s_without_error_or_memory_left_behind(cadre: Process) -> None:
     key, _ = frame_and_key(cadre.url)
     # Warm-up: one stream per client, all at once. Serving 200 streams at a time sizes for good what concurrency
@@ -78,7 +86,7 @@ def test_200_concurrent_streams_for_30_s_without_error_or_memory_left_behind(cad
     _, problems = asyncio.run(asyncio.wait_for(
         load(cadre.url, key, CONCURRENCY, time.monotonic() + 0.1), timeout=30))
     assert not problems, problems[:5]
-    time.sleep(1.0)
+    assert wait_until(lambda: settled(cadre.url), timeout=10), scrape(cadre.url)
     before = cadre.rss_kib()
 
     done, problems = asyncio.run(asyncio.wait_for(

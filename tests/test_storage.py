@@ -5,10 +5,7 @@ publication, and values that come back exactly as written."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,11 +18,11 @@ from app.config import Settings
 from app.main import create_app
 from app.storage import engine as db
 from app.storage import migrations
-from tests.checks import TABLES, api_error, blank_postgres, execute, fetch, sqlite_path
-from tests.conftest import ADMIN, good_frame, put_frame, require_postgres
+from tests.support import ADMIN, good_frame, put_frame
+from tests.support.checks import TABLES, api_error, blank_postgres, execute, fetch, require_postgres, sqlite_path
+from tests.support.cli import cadre
 
 STEP_NAMES = [name for name, _ in migrations.STEPS]
-CADRE = Path(sys.executable).with_name("cadre")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -37,15 +34,6 @@ def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     else:
         with blank_postgres(require_postgres()) as url:
             yield url
-
-
-def cadre(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run the real ``cadre`` command, with no CADRE_* variable but ``env``."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("CADRE_")}
-    environ.update(env)
-    command = [str(CADRE)] if CADRE.exists() else [sys.executable, "-m", "app.cli"]
-    return subprocess.run([*command, *args], cwd=cwd, env=environ, capture_output=True, text=True, timeout=120,
-                          check=False)
 
 
 def applied(url: str) -> list[str]:
@@ -65,14 +53,14 @@ def user_tables(url: str) -> set[str]:
 # ------------------------------------------------------------------------------------------- migrations
 def test_cadre_migrate_applies_the_named_steps_in_order_once(blank_database_url: str, tmp_path: Path) -> None:
     assert sorted(STEP_NAMES) == STEP_NAMES and len(set(STEP_NAMES)) == len(STEP_NAMES)
-    first = cadre("migrate", cwd=tmp_path, CADRE_DATABASE_URL=blank_database_url)
+    first = cadre("migrate", database_url=blank_database_url, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines() == [f"applied {name}" for name in STEP_NAMES]
     assert applied(blank_database_url) == STEP_NAMES
     assert user_tables(blank_database_url) >= set(TABLES)
     recorded = fetch(blank_database_url, "SELECT name, applied_at FROM cadre_migrations ORDER BY name")
 
-    again = cadre("migrate", cwd=tmp_path, CADRE_DATABASE_URL=blank_database_url)
+    again = cadre("migrate", database_url=blank_database_url, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "schema up to date"
     assert fetch(blank_database_url, "SELECT name, applied_at FROM cadre_migrations ORDER BY name") == recorded
@@ -86,7 +74,7 @@ def test_the_app_refuses_an_unmigrated_postgresql(make_settings: Callable[..., A
             pass
         assert all(name in str(refused.value) for name in STEP_NAMES)
         assert user_tables(url) == set()  # looking did not change anything
-        assert cadre("migrate", cwd=tmp_path, CADRE_DATABASE_URL=url).returncode == 0
+        assert cadre("migrate", database_url=url, cwd=tmp_path).returncode == 0
         with TestClient(create_app(make_settings(database_url=url))) as c:
             assert c.get("/api/frames", headers=ADMIN).status_code == 200
 

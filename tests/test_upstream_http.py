@@ -24,24 +24,15 @@ import httpx2
 import openai
 import pytest
 
-from tests.gateway_support import (
-    CHAT,
-    TIMEOUT,
-    UPSTREAM_KEY,
-    Served,
-    call,
-    chat_text,
-    sse_events,
-    start,
-    wait_for,
-)
-from tests.tcp_servers import TcpServer
+from tests.support import UPSTREAM_KEY
+from tests.support.gateway import CHAT, TIMEOUT, Served, call, chat_text, sse_events, start
+from tests.support.tcp_servers import TcpServer
+from tests.support.waiting import wait_until
 
 MODEL = "fake-model"
 MIB = 1024 * 1024
 USAGE = {"prompt_tokens": 31, "completion_tokens": 17, "total_tokens": 48}
 HOLD = 5.0  # seconds at most an answer that holds waits for the client
-IDLE_CLOSE_SEEN = 0.3  # seconds for Cadre to see the upstream close an idle connection (a wait, not a check)
 
 
 # ------------------------------------------------------------------------------------ the upstream
@@ -236,7 +227,9 @@ def test_connection_close_is_read_whole_and_the_next_request_opens_a_new_connect
 def test_an_idle_connection_the_upstream_closed_is_not_reused(cadre: Served, scripted: ScriptedUpstream) -> None:
     scripted.script = [sized(completion("un"), close=True)]  # closed after the answer, without a word
     assert _chat(cadre).choices[0].message.content == "un"
-    time.sleep(IDLE_CLOSE_SEEN)  # the close reaches Cadre while the connection is idle
+    # The upstream closed the connection, so its end is on its way to Cadre (loopback), which sees it before
+    # it handles the next request.
+    assert wait_until(lambda: scripted.closed == 1)
     assert _chat(cadre).choices[0].message.content == "Bonjour."  # on a new connection
     assert [r.connection for r in scripted.received] == [1, 2]
 
@@ -270,7 +263,7 @@ def test_a_chunked_stream_cut_inside_events_comes_event_by_event_with_its_usage(
     assert scripted.released is True
     assert [c.choices[0].delta.content for c in chunks if c.choices] == texts
     assert chunks[-1].choices == [] and chunks[-1].usage.total_tokens == USAGE["total_tokens"]
-    decision = wait_for(lambda: cadre.decisions()["data"])[0]
+    decision = wait_until(lambda: cadre.decisions()["data"])[0]
     assert (decision["outcome"], decision["upstream_status"]) == ("forwarded", 200)
     assert (decision["prompt_tokens"], decision["completion_tokens"], decision["total_tokens"]) == tuple(
         USAGE.values())
@@ -322,7 +315,7 @@ def test_a_large_stream_arrives_whole_through_a_client_that_lags(cadre: Served, 
             if chunk.choices:
                 if not received:
                     scripted.written.wait(HOLD)  # the whole stream left the upstream (bounded)
-                    time.sleep(0.2)  # and Cadre read what it could meanwhile
+                    time.sleep(0.2)  # the lag under test: the client reads nothing while Cadre's buffers fill
                 received.append(chunk.choices[0].delta.content)
     assert received == texts
     assert _chat(cadre).choices[0].message.content == "Bonjour."
@@ -359,7 +352,7 @@ def test_a_stream_cut_mid_chunk_ends_with_an_error_event_and_the_next_request_is
     assert contents == ["tok0 ", "tok1 ", "tok2 "]  # all that came before the cut
     name, error = received[-1]
     assert name == "error" and error["error"]["code"] == "upstream_stream_broken"
-    decision = wait_for(lambda: cadre.decisions()["data"])[0]
+    decision = wait_until(lambda: cadre.decisions()["data"])[0]
     assert (decision["outcome"], decision["code"]) == ("failed", "upstream_stream_broken")
     assert _chat(cadre).choices[0].message.content == "Bonjour."  # on a new connection
     assert [r.connection for r in scripted.received] == [1, 2]
@@ -380,7 +373,7 @@ def test_a_stream_cut_inside_an_event_ends_with_an_error_event_of_its_own(cadre:
             received.append(chunk.choices[0].delta.content)
     assert received == ["tok0 ", "tok1 "]  # the whole events that came before the cut
     assert isinstance(caught.value.body, dict) and caught.value.body["code"] == "upstream_stream_broken"
-    decision = wait_for(lambda: cadre.decisions()["data"])[0]
+    decision = wait_until(lambda: cadre.decisions()["data"])[0]
     assert (decision["outcome"], decision["code"]) == ("failed", "upstream_stream_broken")
 
 
@@ -393,6 +386,6 @@ def test_a_client_that_leaves_once_it_read_the_final_event_had_its_answer(cadre:
     late_end.pause = 0.3  # the closing chunk comes well after [DONE] (a wait, not a check)
     scripted.script = [late_end]
     assert _chat(cadre, stream=True) == ["un ", "deux"]
-    decision = wait_for(lambda: cadre.decisions()["data"])[0]
+    decision = wait_until(lambda: cadre.decisions()["data"])[0]
     assert (decision["outcome"], decision["code"]) == ("forwarded", None)
     assert decision["total_tokens"] == USAGE["total_tokens"]

@@ -11,15 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.resilience_support import (
-    Process,
-    chat_body,
-    frame_and_key,
-    read_stream,
-    start_cadre,
-    start_upstream,
-    wait_until,
-)
+from tests.support.resilience import Process, chat_body, frame_and_key, read_stream, start_cadre, start_upstream
+from tests.support.waiting import wait_until
 
 STREAMS = 5
 

@@ -20,20 +20,12 @@ from app.config import Settings
 from app.config.upstreams_file import read_routes
 from app.upstream.client import REDACTED, sent_nothing
 from app.upstream.http1 import ConnectFailed, Disconnected, InvalidResponse
-from tests.cli_support import cadre, no_traceback
-from tests.conftest import ServerThread
-from tests.fake_upstream import REPLY_TEXT, FakeUpstream
-from tests.gateway_support import (
-    UPSTREAM_KEY,
-    CapturedLogs,
-    Served,
-    call,
-    closed_port_url,
-    shared_cadre,
-    start,
-)
-from tests.resilience_support import frame_and_key, start_cadre
-from tests.tcp_servers import DroppingRelay, HangingUp, certificate
+from tests.support import UPSTREAM_KEY, ServerThread
+from tests.support.cli import cadre, no_traceback
+from tests.support.fake_upstream import REPLY_TEXT, FakeUpstream
+from tests.support.gateway import CapturedLogs, Served, call, closed_port_url, shared_cadre, start
+from tests.support.resilience import frame_and_key, start_cadre
+from tests.support.tcp_servers import DroppingRelay, HangingUp, certificate
 
 LOCAL_KEY = "sk-local-SECRET-never-leak"  # "local" reads it from LOCAL_KEY_ENV
 CLOUD_KEY = "sk-cloud-SECRET-never-leak"  # "cloud" has it in the file (api_key)

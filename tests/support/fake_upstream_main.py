@@ -1,5 +1,5 @@
 """The fake upstream as a process of its own, for the tests that kill it or keep it off the test's GIL:
-``python -m tests.fake_upstream_main PORT [--chunks N] [--chunk-delay SECONDS]``."""
+``python -m tests.support.fake_upstream_main PORT [--chunks N] [--chunk-delay SECONDS]``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections import deque
 
 import uvicorn
 
-from tests.fake_upstream import FakeUpstream
+from tests.support.fake_upstream import FakeUpstream
 
 
 def main() -> None:

@@ -7,10 +7,8 @@ import contextlib
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,14 +16,17 @@ import httpx2
 import openai
 import pytest
 
-from app.config import Settings
 from app.main import create_app
-from tests.conftest import ADMIN, ADMIN_TOKEN, ServerThread, free_port, good_frame, put_frame
+from tests.support import ADMIN, PUBLIC_URL, ServerThread, cadre_settings, free_port, good_frame, put_frame
+from tests.support.waiting import wait_until
 
 TIMEOUT = 10.0  # every client call of these tests is bounded by this
-UPSTREAM_KEY = "sk-upstream-SECRET-never-leak"  # set by conftest's make_settings
 SLUG = "rustine"
+CONSOLE = f"{PUBLIC_URL}/admin/frames/{SLUG}"  # where a refusal sends people to clarify the frame
 SETTINGS: dict[str, Any] = {}  # extra settings of every server these helpers start
+ENDPOINTS = ["chat", "completions", "responses"]
+PROMPT = "Écris un post pour la rentrée."
+CHAT = [{"role": "user", "content": PROMPT}]
 
 
 @dataclass
@@ -84,15 +85,40 @@ def start(serve: Callable[..., str], *, frame: dict[str, Any] | None = None, pub
     return Served(url, r.json()["secret"], r.json()["id"], slug)
 
 
-def settings_for(database: Path, upstream_url: str, **overrides: Any) -> Settings:
-    """The settings of conftest's ``make_settings``, for a server shared by a module's tests."""
-    values: dict[str, Any] = {
-        "database_url": f"sqlite:///{database}", "admin_token": ADMIN_TOKEN, "public_url": "http://cadre.test",
-        "upstream_base_url": upstream_url, "upstream_api_key": UPSTREAM_KEY, "upstream_read_timeout": 5.0,
-        "upstream_connect_timeout": 2.0, "cache_check_interval": 0.2, "decision_flush_interval": 0.1,
-    }
-    values.update(overrides)
-    return Settings(**values)
+def set_policy(served: Served, policy: str) -> None:
+    """Set the frame's check policy (off | flag | refuse) through the management API; a missing route fails."""
+    with served.admin() as c:
+        r = c.put(f"/api/frames/{served.slug}/policy", json={"policy": policy})
+    assert r.status_code == 200, r.text
+    assert r.json()["check_policy"] == policy, r.text
+
+
+def last_id(served: Served) -> int:
+    """The id of the newest decision recorded so far (0 when there is none)."""
+    data = served.decisions(limit=1)["data"]
+    return int(data[0]["id"]) if data else 0
+
+
+def latest(served: Served, after: int) -> dict[str, Any]:
+    """The newest decision, once there is one after ``after`` (a stream's record lands just after its end)."""
+    found = wait_until(lambda: [d for d in served.decisions(limit=1)["data"] if d["id"] > after])
+    assert found, "no new decision"
+    record: dict[str, Any] = found[0]
+    return record
+
+
+def chat_status(served: Served, content: str = PROMPT, key: str | None = None, **options: Any) -> int:
+    """One chat request through the official client (a stream read to its end); the HTTP status Cadre answered."""
+    with served.client(key) as client:
+        try:
+            answer = client.chat.completions.create(model="fake-model", messages=[{"role": "user", "content": content}],
+                                                    **options)
+            if options.get("stream"):
+                for _ in answer:
+                    pass
+        except openai.APIStatusError as error:
+            return error.status_code
+    return 200
 
 
 @contextlib.contextmanager
@@ -101,7 +127,8 @@ def shared_cadre(tmp_path_factory: pytest.TempPathFactory, upstream_url: str, *,
     """Like ``start``, for a module-scoped fixture: one server for many tests that do not change its state
     (a server per test costs a few tenths of a second)."""
     database = tmp_path_factory.mktemp("cadre") / "cadre.db"
-    server = ServerThread(create_app(settings_for(database, upstream_url, **{**SETTINGS, **settings}))).start()
+    server = ServerThread(create_app(cadre_settings(f"sqlite:///{database}", upstream_url,
+                                                    **{**SETTINGS, **settings}))).start()
     try:
         yield start(lambda **_: server.url, frame=frame, publish=publish, style=style)
     finally:
@@ -143,11 +170,6 @@ def sse_events(lines: Iterator[str]) -> list[tuple[str | None, Any]]:
             out.append((event, data if data == "[DONE]" else json.loads(data)))
             event = None
     return out
-
-
-ENDPOINTS = ["chat", "completions", "responses"]
-CHAT = [{"role": "user", "content": "Écris un post pour la rentrée."}]
-PROMPT = "Écris un post pour la rentrée."
 
 
 def call(client: openai.OpenAI, endpoint: str, stream: bool = False, raw: bool = False, model: str = "fake-model",
@@ -227,13 +249,3 @@ class CapturedLogs(logging.Handler):
             logger = logging.getLogger(name)
             logger.removeHandler(self)
             logger.setLevel(level)
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 5.0) -> Any:
-    """Poll ``check`` until it returns something truthy (bounded); return that."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.02)

@@ -120,7 +120,7 @@ class FakeUpstream:
                                               "code": "rate_limited"}}, [(b"retry-after", b"7")])
             return
         if self.mode in ("slow", "hang"):
-            await asyncio.sleep(self.delay if self.mode == "slow" else 3600)
+            await asyncio.sleep(self.delay if self.mode == "slow" else 3600)  # the slowness is the behaviour
         if path.endswith("/embeddings"):
             await _json(send, 200, {"object": "list", "model": "fake-embed", "data": [
                 {"object": "embedding", "index": 0, "embedding": [0.1, 0.2, 0.3]}],
@@ -137,7 +137,7 @@ class FakeUpstream:
 
     async def _judge(self, send: Any, headers: dict[str, str]) -> None:
         if self.judge_delay:
-            await asyncio.sleep(self.judge_delay)
+            await asyncio.sleep(self.judge_delay)  # a judge that takes its time is the behaviour under test
         self.judge_answered += 1
         if self.judge_mode == "error500":
             await _json(send, 500, {"error": {"message": "judge exploded", "type": "server_error", "param": None,

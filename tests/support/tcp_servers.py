@@ -24,6 +24,7 @@ class TcpServer:
     def __init__(self) -> None:
         self.port = 0
         self.connections = 0
+        self.closed = 0  # connections this server closed (their socket is closed once counted)
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -37,6 +38,9 @@ class TcpServer:
         with contextlib.suppress(OSError, asyncio.IncompleteReadError):
             await self.handle(reader, writer)
         writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+        self.closed += 1
 
     async def _serve(self) -> None:
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()

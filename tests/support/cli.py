@@ -1,4 +1,5 @@
-"""Run the real ``cadre`` command in a subprocess, against a database of the test's choosing."""
+"""Run the real ``cadre`` command in a subprocess, against a database of the test's choosing: the one runner of
+every test that runs the CLI."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+
 _SCRIPT = Path(sys.executable).parent / "cadre"  # the console script installed next to this interpreter
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "app.cli"]
 

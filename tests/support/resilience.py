@@ -1,13 +1,10 @@
 """Helpers of the resilience tests: ``cadre serve`` and the fake upstream as real processes on 127.0.0.1, a
-frame and key set up through the management API, SSE streams read with bounded waits, and the decision
-records counted straight in the database."""
+frame and key set up through the management API, and SSE streams read with bounded waits."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,10 +14,9 @@ from typing import Any
 
 import httpx
 
-from tests.cli_support import COMMAND, ROOT
-from tests.conftest import ADMIN, ADMIN_TOKEN, free_port, good_frame, put_frame
+from tests.support import ADMIN, ADMIN_TOKEN, PUBLIC_URL, ROOT, UPSTREAM_KEY, free_port, good_frame, put_frame
+from tests.support.cli import COMMAND
 
-UPSTREAM_KEY = "sk-upstream-SECRET-never-leak"
 SLUG = "rustine"
 START_TIMEOUT = 30.0  # seconds a process gets to answer its first request
 
@@ -85,10 +81,10 @@ class Process:
 
 
 def start_upstream(tmp: Path, *, chunks: int = 5, chunk_delay: float = 0.0) -> Process:
-    """The fake upstream in a process of its own (``tests/fake_upstream_main.py``); its base URL is
+    """The fake upstream in a process of its own (``tests/support/fake_upstream_main.py``); its base URL is
     ``process.url + '/v1'``."""
     port = free_port()
-    args = [sys.executable, "-m", "tests.fake_upstream_main", str(port), "--chunks", str(chunks),
+    args = [sys.executable, "-m", "tests.support.fake_upstream_main", str(port), "--chunks", str(chunks),
             "--chunk-delay", str(chunk_delay)]
     process = Process(args, port, tmp / f"upstream-{port}.log")
     process.wait_ready("/v1/models")
@@ -101,7 +97,7 @@ def start_cadre(tmp: Path, database_url: str, upstream_url: str, *serve_args: st
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CADRE_") and k != "OPENAI_API_KEY"}
     values: dict[str, Any] = {
-        "database_url": database_url, "admin_token": ADMIN_TOKEN, "public_url": "http://cadre.test",
+        "database_url": database_url, "admin_token": ADMIN_TOKEN, "public_url": PUBLIC_URL,
         "upstream_base_url": upstream_url, "upstream_api_key": UPSTREAM_KEY, "upstream_read_timeout": 10.0,
         "upstream_connect_timeout": 2.0, "decision_flush_interval": 0.1, "log_level": "warning",
         **settings,
@@ -143,36 +139,3 @@ def read_stream(url: str, key: str, request_id: str, timeout: float = 10.0,
 
 def data_lines(lines: list[str]) -> list[str]:
     return [line[6:] for line in lines if line.startswith("data: ")]
-
-
-def count_decisions(database_url: str, request_ids: list[str]) -> int:
-    """How many of ``request_ids`` have a decision record in the database (read directly, not through Cadre)."""
-    if database_url.startswith("sqlite:///"):
-        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as conn:
-            marks = ",".join("?" * len(request_ids))
-            row = conn.execute(f"SELECT count(DISTINCT request_id) FROM decisions WHERE request_id IN ({marks})",
-                               request_ids).fetchone()
-            return int(row[0])
-    return asyncio.run(_count_postgres(database_url, request_ids))
-
-
-async def _count_postgres(database_url: str, request_ids: list[str]) -> int:
-    import asyncpg
-
-    conn = await asyncpg.connect(database_url.replace("postgresql://", "postgres://", 1), timeout=5)
-    try:
-        found = await conn.fetchval("SELECT count(DISTINCT request_id) FROM decisions WHERE request_id = ANY($1)",
-                                    request_ids)
-        return int(found)
-    finally:
-        await conn.close()
-
-
-def wait_until(check: Any, timeout: float, interval: float = 0.02) -> Any:
-    """Poll ``check`` until it returns something truthy or ``timeout`` seconds passed; return its last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(interval)

@@ -1,16 +1,19 @@
-"""Checks shared by the storage and API tests: the OpenAI error shape, and a Cadre database read and written
-behind Cadre's back (sqlite3 / asyncpg) to see what is really stored."""
+"""Checks shared by the storage, API and resilience tests: the OpenAI error shape, a Cadre database read and
+written behind Cadre's back (sqlite3 / asyncpg) to see what is really stored, and throwaway PostgreSQL
+databases."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import secrets
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import pytest
 from sqlalchemy.engine import make_url
 
 from app.storage.engine import is_sqlite
@@ -48,7 +51,7 @@ def _pg_dsn(url: str) -> str:
 
 
 async def _pg(url: str, sql: str, fetch: bool) -> list[Row]:
-    conn = await asyncpg.connect(_pg_dsn(url))
+    conn = await asyncpg.connect(_pg_dsn(url), timeout=5)  # a database that is away fails the read, fast
     try:
         if fetch:
             return [tuple(r) for r in await conn.fetch(sql)]
@@ -91,20 +94,29 @@ def sqlite_bytes(url: str) -> bytes:
     return b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists())
 
 
-async def _pg_admin(admin_url: str, sql: str) -> None:
-    conn = await asyncpg.connect(_pg_dsn(admin_url))
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+def count_decisions(url: str, request_ids: list[str]) -> int:
+    """How many of ``request_ids`` have a decision record in the database."""
+    quoted = ",".join("'" + rid.replace("'", "''") + "'" for rid in request_ids)
+    rows = fetch(url, f"SELECT count(DISTINCT request_id) FROM decisions WHERE request_id IN ({quoted})")
+    return int(rows[0][0])
+
+
+def require_postgres() -> str:
+    """The URL of the PostgreSQL server the tests may create databases on; skip without one (fail under CI)."""
+    url = os.environ.get("CADRE_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but CADRE_TEST_POSTGRES_URL is not set: the PostgreSQL tests must run")
+        pytest.skip("no PostgreSQL: set CADRE_TEST_POSTGRES_URL (.ci/run does)")
+    return url
 
 
 @contextlib.contextmanager
-def blank_postgres(admin_url: str) -> Any:
+def blank_postgres(admin_url: str, prefix: str = "cadre_blank") -> Any:
     """A new, empty (unmigrated) PostgreSQL database; dropped afterwards. Yields its URL."""
-    name = f"cadre_blank_{secrets.token_hex(6)}"
-    asyncio.run(_pg_admin(admin_url, f'CREATE DATABASE "{name}"'))
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    asyncio.run(_pg(admin_url, f'CREATE DATABASE "{name}"', fetch=False))
     try:
         yield admin_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        asyncio.run(_pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(_pg(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', fetch=False))
