@@ -158,7 +158,7 @@ class Gateway:
     async def preview(request: Request, endpoint: Endpoint, payload: dict[str, Any], body: bytes,
                       published: Published) -> None:
         """``cadre-preview``: answer with the exact body that would go upstream."""
-        text = orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
+        text = orjson.dumps(payloads.loads(body), option=orjson.OPT_INDENT_2).decode()
         answer = synthetic.answer(endpoint.name, PREVIEW_MODEL, text, payload.get("stream") is True)
         frame_header = (b"x-cadre-frame", published.header)
         if isinstance(answer, list):
