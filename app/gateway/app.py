@@ -69,7 +69,8 @@ class Gateway:
         published = await services.cache.published(key.frame)
         if published is not None:
             decision.frame_version = published.version.version
-        refusal = decide(key.frame, published, services.settings.public_url)
+        unpublished = await services.cache.unpublished(key.frame) if published is None else None
+        refusal = decide(key.frame, published, services.settings.public_url, unpublished)
         if refusal is not None:
             await self.refuse(request, decision, key, refusal, endpoint, payload, published)
             return
@@ -148,7 +149,8 @@ class Gateway:
         if key.refusal_style != "message":
             await request.fail(refusal, header)
             return
-        answer = synthetic.answer(endpoint.name, payload["model"], refusal.message, payload.get("stream") is True)
+        answer = synthetic.answer(endpoint.name, payload["model"], refusal.message, payload.get("stream") is True,
+                                  refusal=True, usage=synthetic.wants_usage(payload))
         if isinstance(answer, list):
             await request.respond_events(answer, [header])
         else:
@@ -159,7 +161,8 @@ class Gateway:
                       published: Published) -> None:
         """``cadre-preview``: answer with the exact body that would go upstream."""
         text = orjson.dumps(payloads.loads(body), option=orjson.OPT_INDENT_2).decode()
-        answer = synthetic.answer(endpoint.name, PREVIEW_MODEL, text, payload.get("stream") is True)
+        answer = synthetic.answer(endpoint.name, PREVIEW_MODEL, text, payload.get("stream") is True,
+                                  usage=synthetic.wants_usage(payload))
         frame_header = (b"x-cadre-frame", published.header)
         if isinstance(answer, list):
             await request.respond_events(answer, [frame_header])
