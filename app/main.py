@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
@@ -22,6 +23,7 @@ from app.console import report_pages
 from app.console.state import STATIC_DIR, build_console
 from app.gateway import openapi
 from app.gateway.app import Gateway
+from app.messages import both
 from app.ops import request_ids
 from app.services import start_services, stop_services
 
@@ -56,6 +58,11 @@ def _with_request_id(scope: Scope, send: Send) -> Send:
     return send_with_id
 
 
+async def to_console() -> RedirectResponse:
+    """``/`` leads to the console (a person who opens Cadre's address lands where they can act)."""
+    return RedirectResponse("/admin", status_code=303)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The Cadre application."""
     settings = settings or Settings()
@@ -63,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, Any]]:
         services = await start_services(settings)
+        for url in settings.upstreams_without_key():
+            log.warning(both("config.upstream_no_key", url=url))
         console = build_console(settings, services.admin_hashes)  # its own HTML environment (autoescape)
         tasks = [asyncio.create_task(services.cache.watch()), asyncio.create_task(services.decisions.run()),
                  asyncio.create_task(services.limiter.run())]
@@ -86,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(report_pages.router)  # before admin_pages: its last route answers any /admin path
     app.include_router(admin_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_api_route("/", to_console, include_in_schema=False)
     app.include_router(health.router)
     app.include_router(metrics.router)
     handlers.install(app)

@@ -181,6 +181,10 @@ def test_archived_frame_is_frame_missing_saying_it_is_archived(serve, upstream):
     assert f"cadre frame unarchive {SLUG}" in message and CONSOLE in message
     assert "est archivé" in error.response.json()["error"]["translations"]["fr"]
     assert upstream.requests == []
+    with served.admin() as c:
+        assert c.post(f"/api/frames/{SLUG}/unarchive").json()["archived_at"] is None
+    with served.client() as client:
+        assert call(client, "chat").choices[0].message.content == upstream.reply_text
 
 
 # ------------------------------------------------------------------------------------ frame_unclear

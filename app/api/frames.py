@@ -193,6 +193,13 @@ async def archive(slug: str, actor: AdminDep, services: ServicesDep, response: R
     return _state(response, state)
 
 
+@router.post("/frames/{slug}/unarchive", summary="Bring an archived frame back (its keys are served again)")
+async def unarchive(slug: str, actor: AdminDep, services: ServicesDep, response: Response) -> dict[str, Any]:
+    state = await services.store.unarchive(slug, actor)
+    services.cache.invalidate()
+    return _state(response, state)
+
+
 @router.post("/lint", summary="Lint a frame without storing it")
 async def lint_frame(frame: Frame, _: AdminDep,
                      today: Annotated[dt.date | None, Query(description="Lint as of this date.")] = None
