@@ -23,6 +23,7 @@ from app.console import report_pages
 from app.console.state import STATIC_DIR, build_console
 from app.gateway import openapi
 from app.gateway.app import Gateway
+from app.mcp.http import McpEndpoint
 from app.messages import both
 from app.ops import request_ids
 from app.services import start_services, stop_services
@@ -66,6 +67,7 @@ async def to_console() -> RedirectResponse:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The Cadre application."""
     settings = settings or Settings()
+    mcp = McpEndpoint(settings)  # /mcp: a session manager runs once, so one per app
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, Any]]:
@@ -80,7 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         try:
-            yield {"services": services, "console": console}
+            async with mcp.running(services):
+                yield {"services": services, "console": console}
         finally:
             for task in tasks:
                 task.cancel()
@@ -96,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_api_route("/", to_console, include_in_schema=False)
+    app.router.routes.append(mcp.route)
     app.include_router(health.router)
     app.include_router(metrics.router)
     handlers.install(app)

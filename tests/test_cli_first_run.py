@@ -49,7 +49,7 @@ def test_every_option_and_argument_has_help() -> None:
     missing = [f"{path} {action.dest}" for path, action in _every_action(parser()) if not action.help]
     assert missing == []
     subcommands = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert {c.dest: c.help for c in subcommands._choices_actions}.keys() >= {"serve", "frame", "key"}
+    assert {c.dest: c.help for c in subcommands._choices_actions}.keys() >= {"serve", "mcp", "frame", "key"}
 
 
 def test_serve_help_documents_each_option() -> None:

@@ -46,6 +46,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--access-log", action="store_true", help="log every request (off by default: speed)")
     s.set_defaults(sync_handler=serve)
 
+    m = sub.add_parser("mcp", help="the MCP server on standard input and output, for desktop assistants "
+                       "(the key: CADRE_MCP_KEY)")
+    m.set_defaults(sync_handler=mcp)
+
     sub.add_parser("migrate", help="apply pending database migrations").set_defaults(handler=commands.migrate)
 
     frame = sub.add_parser("frame", help="frames").add_subparsers(dest="frame_command", required=True,
@@ -111,6 +115,13 @@ def parser() -> argparse.ArgumentParser:
     token.add_parser("reset", help="replace the stored admin token by a new one, printed once").set_defaults(
         handler=commands.token_reset)
     return p
+
+
+def mcp(args: argparse.Namespace, settings: Settings) -> int:
+    """``cadre mcp``: imported only when asked for (the MCP SDK is not needed by the other commands)."""
+    from app.mcp.stdio import run
+
+    return run(settings)
 
 
 def main(argv: list[str] | None = None) -> int:
