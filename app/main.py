@@ -14,8 +14,8 @@ from fastapi.responses import RedirectResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
+from app.api import docs, handlers, health, metrics
 from app.api import frames as admin_api
-from app.api import handlers, health, metrics
 from app.api import reports as report_api
 from app.config import Settings
 from app.console import pages as admin_pages
@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await asyncio.gather(*tasks, return_exceptions=True)
             await stop_services(services)
 
-    app = CadreApp(title="Cadre", version="0.1.0", lifespan=lifespan,
+    app = CadreApp(title="Cadre", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="A gateway that refuses to generate until a clear strategic frame is published, "
                   "then injects it into every prompt.")
     app.include_router(admin_api.router)
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(report_pages.router)  # before admin_pages: its last route answers any /admin path
     app.include_router(admin_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    docs.install(app)  # /docs and /redoc, their scripts from a package rather than a CDN
     app.add_api_route("/", to_console, include_in_schema=False)
     app.router.routes.append(mcp.route)
     app.include_router(health.router)
