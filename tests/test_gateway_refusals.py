@@ -21,6 +21,7 @@ from tests.gateway_support import (
     refusal_of,
     shared_cadre,
     start,
+    text_of,
 )
 
 CONSOLE = f"http://cadre.test/admin/frames/{SLUG}"  # conftest's public_url + /admin/frames/{slug}
@@ -250,6 +251,24 @@ def test_message_style_answers_with_an_openai_refusal(unpublished, upstream, end
     assert upstream.requests == []
     decision = served.decisions()["data"][0]
     assert (decision["outcome"], decision["code"], decision["endpoint"]) == ("refused", "frame_missing", endpoint)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_text_style_answers_with_the_refusal_as_the_answers_text(unpublished, upstream, endpoint, stream):
+    """For chat tools that show neither HTTP errors nor OpenAI's refusal fields (many read only the content)."""
+    served = unpublished
+    expected = _message_of(served, endpoint)
+    text_key, _ = served.new_key(style="text")
+    with served.client(key=text_key) as client:
+        response = call(client, endpoint, stream, raw=True)
+        assert response.status_code == 200
+        answer = response.parse()
+        if endpoint == "chat" and not stream:
+            assert answer.choices[0].message.refusal is None
+        assert text_of(endpoint, stream, answer) == expected
+    assert upstream.requests == []
+    assert served.decisions()["data"][0]["code"] == "frame_missing"
 
 
 @pytest.mark.parametrize("endpoint", ["chat", "completions"])

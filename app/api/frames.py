@@ -59,8 +59,10 @@ class KeyIn(BaseModel):
     frame: str = Field(description="Slug of the frame the key is bound to.")
     name: Annotated[str, AfterValidator(_printable)] = Field(
         "", max_length=200, description="A name to recognise the key by (tool, person).")
-    refusal_style: Literal["error", "message"] = Field(
-        "error", description="error: HTTP 409 refusals; message: a normal completion saying what to clarify.")
+    refusal_style: Literal["error", "message", "text"] = Field(
+        "error", description="error: HTTP 409 refusals; message: a 200 answer carrying the refusal in OpenAI's "
+        "refusal fields (message.refusal, a refusal content part); text: a 200 answer whose text is the refusal "
+        "(chat tools that ignore refusal fields).")
     rate_limit: int | None = Field(
         None, ge=1, le=MAX_RATE_LIMIT, strict=True,
         description="Requests per minute, over every replica (429 with Retry-After beyond); null: no limit.")

@@ -88,8 +88,10 @@ def parser() -> argparse.ArgumentParser:
     k = key.add_parser("create", help="create a key; the secret is the last line printed")
     k.add_argument("--frame", required=True, help="slug of the frame the key is bound to")
     k.add_argument("--name", help="a name to recognise the key by (tool, person)")
-    k.add_argument("--refusal-style", choices=("error", "message"), default="error",
-                   help="error: HTTP 409 refusals (default); message: refusals as OpenAI refusal answers (200)")
+    k.add_argument("--refusal-style", choices=("error", "message", "text"), default="error",
+                   help="error: HTTP 409 refusals (default); message: 200 answers carrying the refusal in OpenAI's "
+                   "refusal fields (SDKs, structured outputs); text: 200 answers whose text is the refusal (chat "
+                   "tools)")
     k.add_argument("--rate-limit", type=int, metavar="N", help="requests per minute (default: no limit)")
     k.set_defaults(handler=commands.key_create)
     k = key.add_parser("list", help="list keys (never their secrets)")

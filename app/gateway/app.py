@@ -146,11 +146,13 @@ class Gateway:
         """Answer with the refusal: an error, or for a key with the message style, an assistant answer."""
         decision.outcome, decision.code = "refused", refusal.code
         header = (b"x-cadre-frame", published.header if published else f"{key.frame}@none".encode())
-        if key.refusal_style != "message":
+        if key.refusal_style == "error":
             await request.fail(refusal, header)
             return
+        # "message": OpenAI's refusal fields (content null); "text": the refusal as the answer's text, for chat
+        # tools that show neither HTTP errors nor refusal fields.
         answer = synthetic.answer(endpoint.name, payload["model"], refusal.message, payload.get("stream") is True,
-                                  refusal=True, usage=synthetic.wants_usage(payload))
+                                  refusal=key.refusal_style == "message", usage=synthetic.wants_usage(payload))
         if isinstance(answer, list):
             await request.respond_events(answer, [header])
         else:

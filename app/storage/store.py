@@ -10,10 +10,10 @@ from __future__ import annotations
 from app.storage.base import SLUG, StoreBase, check_slug, hash_secret
 from app.storage.decision_store import DecisionQueries, ReportRows
 from app.storage.frame_store import CHECK_POLICIES, FrameQueries
-from app.storage.key_store import KEY_PREFIX, MAX_RATE_LIMIT, KeyQueries
+from app.storage.key_store import KEY_PREFIX, MAX_RATE_LIMIT, REFUSAL_STYLES, KeyQueries
 
-__all__ = ["CHECK_POLICIES", "KEY_PREFIX", "MAX_RATE_LIMIT", "SLUG", "ReportRows", "Store", "check_slug",
-           "hash_secret"]
+__all__ = ["CHECK_POLICIES", "KEY_PREFIX", "MAX_RATE_LIMIT", "REFUSAL_STYLES", "SLUG", "ReportRows", "Store",
+           "check_slug", "hash_secret"]
 
 
 class Store(FrameQueries, KeyQueries, DecisionQueries, StoreBase):
