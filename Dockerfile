@@ -12,7 +12,7 @@ FROM python:3.11-slim
 RUN useradd --system --uid 10001 --create-home --home-dir /home/cadre cadre \
     && mkdir -p /data && chown cadre /data
 COPY --from=build /install /usr/local
-ENV CADRE_DATABASE_URL=sqlite:////data/cadre.db \
+ENV CADRE_DATA_DIR=/data \
     CADRE_HOST=0.0.0.0 \
     CADRE_PORT=8000 \
     PYTHONUNBUFFERED=1

@@ -18,11 +18,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
 
-from app.messages import both
+from app.messages import LANGUAGES, both, language, text
 
 
 class CadreError(Exception):
@@ -88,11 +89,36 @@ class Unprocessable(CadreError):
 
 
 class FrameRefusal(CadreError):
+    """A refusal because of the frame: ``message`` in the frame's language, the other language in
+    ``translations`` (both in the body's ``error``, with ``language`` naming the message's)."""
+
     status, type = 409, "frame_refusal"
 
-    def __init__(self, message: str, *, code: str, status: int = 409) -> None:
+    def __init__(self, message: str, *, code: str, status: int = 409, language: str | None = None,
+                 translations: dict[str, str] | None = None) -> None:
         super().__init__(message, code=code, headers={"x-should-retry": "false"})
         self.status = status
+        self.language = language
+        self.translations = translations or {}
+
+    @classmethod
+    def speaking(cls, key: str, lang: str, *, code: str, status: int = 409,
+                 **values: str | int | Mapping[Any, str]) -> FrameRefusal:
+        """The message ``key`` in ``lang``, and in the other language as its translation; a value given as
+        ``{"fr": ..., "en": ...}`` is taken in each message's language."""
+        def say(speak: str) -> str:
+            return text(key, speak, **{k: v[speak] if isinstance(v, Mapping) else v for k, v in values.items()})
+
+        primary = language(lang)
+        return cls(say(primary), code=code, status=status, language=primary,
+                   translations={other: say(other) for other in LANGUAGES if other != primary})
+
+    def body(self) -> dict[str, Any]:
+        payload = super().body()
+        if self.language is not None:
+            payload["error"]["language"] = self.language
+            payload["error"]["translations"] = self.translations
+        return payload
 
 
 class UpstreamError(CadreError):

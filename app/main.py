@@ -10,11 +10,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
+from app.api import docs, handlers, health, metrics
 from app.api import frames as admin_api
-from app.api import handlers, health, metrics
 from app.api import reports as report_api
 from app.config import Settings
 from app.console import pages as admin_pages
@@ -22,6 +23,8 @@ from app.console import report_pages
 from app.console.state import STATIC_DIR, build_console
 from app.gateway import openapi
 from app.gateway.app import Gateway
+from app.mcp.http import McpEndpoint
+from app.messages import both
 from app.ops import request_ids
 from app.services import start_services, stop_services
 
@@ -56,13 +59,21 @@ def _with_request_id(scope: Scope, send: Send) -> Send:
     return send_with_id
 
 
+async def to_console() -> RedirectResponse:
+    """``/`` leads to the console (a person who opens Cadre's address lands where they can act)."""
+    return RedirectResponse("/admin", status_code=303)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The Cadre application."""
     settings = settings or Settings()
+    mcp = McpEndpoint(settings)  # /mcp: a session manager runs once, so one per app
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, Any]]:
         services = await start_services(settings)
+        for url in settings.upstreams_without_key():
+            log.warning(both("config.upstream_no_key", url=url))
         console = build_console(settings, services.admin_hashes)  # its own HTML environment (autoescape)
         tasks = [asyncio.create_task(services.cache.watch()), asyncio.create_task(services.decisions.run()),
                  asyncio.create_task(services.limiter.run())]
@@ -71,14 +82,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         try:
-            yield {"services": services, "console": console}
+            async with mcp.running(services):
+                yield {"services": services, "console": console}
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await stop_services(services)
 
-    app = CadreApp(title="Cadre", version="0.1.0", lifespan=lifespan,
+    app = CadreApp(title="Cadre", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="A gateway that refuses to generate until a clear strategic frame is published, "
                   "then injects it into every prompt.")
     app.include_router(admin_api.router)
@@ -86,6 +98,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(report_pages.router)  # before admin_pages: its last route answers any /admin path
     app.include_router(admin_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    docs.install(app)  # /docs and /redoc, their scripts from a package rather than a CDN
+    app.add_api_route("/", to_console, include_in_schema=False)
+    app.router.routes.append(mcp.route)
     app.include_router(health.router)
     app.include_router(metrics.router)
     handlers.install(app)

@@ -64,15 +64,16 @@ def bearer(authorization: str | None) -> str | None:
 
 
 
-async def start_services(settings: Settings) -> Services:
-    """Open the database (migrating SQLite), load the admin token, create the shared clients."""
+async def start_services(settings: Settings, admin: bool = True) -> Services:
+    """Open the database (migrating SQLite), load the admin token (not for ``cadre mcp``, whose standard output
+    is the protocol's: ``admin`` False), create the shared clients."""
     try:
         engine = await migrations.open_engine(settings.database_url)
     except SchemaBehind as exc:
         raise RuntimeError(both("error.schema_behind", steps=exc)) from None
     store = Store(engine)
     prompts = prompt_environment(settings.prompts_dir)
-    hashes = await admin_hashes(settings, store)
+    hashes = await admin_hashes(settings, store) if admin else set()
     return Services(
         settings=settings, store=store, prompts=prompts,
         cache=Cache(store, Preparer(prompts), settings.cache_check_interval),

@@ -213,7 +213,7 @@ def test_a_bad_database_url_gets_a_clear_message(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("not a folder")
     unreachable = cadre("frame", "list", database_url=f"sqlite:///{tmp_path}/a-file/cadre.db", cwd=tmp_path)
     assert unreachable.returncode == 1
-    assert unreachable.stderr.startswith("cadre: database unavailable")
+    assert unreachable.stderr.splitlines()[-1].startswith("cadre: database unavailable")  # after the notice
     for result in (wrong, unreachable):
         no_traceback(result)
         assert "hunter2" not in result.stderr
@@ -234,7 +234,7 @@ def test_key_create_prints_the_secret_alone_on_the_last_line(run: Callable[..., 
     assert re.fullmatch(r"cadre_sk_[A-Za-z0-9_-]{20,}", last), last
     assert result.stdout.endswith(last + "\n")
     assert last not in result.stdout.rstrip("\n").splitlines()[0]
-    assert result.stderr == ""
+    assert result.stderr == f"cadre: base de données / database: {tmp_path}/cadre.db\n"  # where, and nothing else
     unnamed = run("key", "create", "--frame", slug)
     assert unnamed.returncode == 0
     assert unnamed.stdout.splitlines()[-1].startswith("cadre_sk_")

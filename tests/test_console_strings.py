@@ -33,7 +33,7 @@ def test_every_string_built_from_a_name_exists():
     families += [f"outcome_{o}" for o in OUTCOMES]
     families += [f"traffic_{o}_{n}" for o in OUTCOMES for n in ("one", "other")]
     families += [f"address_{a}" for a in ("vous", "tu", "none")] + ["language_fr", "language_en"]
-    families += [f"keys_style_{s}{h}" for s in ("error", "message") for h in ("", "_hint")]
+    families += [f"keys_style_{s}{h}" for s in ("error", "message", "text") for h in ("", "_hint")]
     families += [f"diff_item_{k}" for k in ("added", "removed", "changed", "moved")]
     families += [f"finding_{s}" for s in ("error", "warning")]
     assert sorted(set(families) - set(MESSAGES)) == []

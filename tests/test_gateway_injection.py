@@ -167,3 +167,51 @@ def test_responses_fields_cadre_does_not_read_pass_through_untouched(served, ups
     upstream_body = upstream.last("/responses").body
     assert _without(upstream_body, "instructions") == client_body
     assert upstream_body["instructions"] == served.prompt()
+
+
+# The body a client writes by hand: numbers past 64 bits and past a double's digits, exponent notation, escapes
+# of accented letters, an emoji and a quote, a field nobody knows nested three deep, keys in no sorted order.
+EXACT_BODY = (
+    b'{"zeta": 1, "model": "fake-model", "messages": [{"role": "user", "content": "Un post \\u00e9t\\u00e9"}],'
+    b' "seed": 1180591620717411303424, "negative": -1180591620717411303424, "temperature": 1.0e-7,'
+    b' "top_p": 0.12345678901234567890123, "user": "\\u00c9mile \\ud83d\\ude00 \\"quoted\\"",'
+    b' "x_vendor": {"nested": {"deeper": [1, 2.50, {"k": null, "big": 98765432109876543210987}]}}, "alpha": true}'
+)
+
+
+def _exact(raw: bytes) -> Any:
+    """JSON read with every number exact (integers are exact in Python; floats kept as decimals)."""
+    import decimal
+    import json
+
+    return json.loads(raw, parse_float=decimal.Decimal)
+
+
+@pytest.mark.parametrize("endpoint", ["chat", "responses"])
+def test_fields_cadre_does_not_read_reach_the_upstream_equal_in_value(served, upstream, endpoint):
+    body = EXACT_BODY if endpoint == "chat" else EXACT_BODY.replace(b'"messages"', b'"input"')
+    path = "/chat/completions" if endpoint == "chat" else "/responses"
+    with served.http() as http:
+        assert http.post(f"/v1{path}", content=body, headers={"content-type": "application/json"}).status_code == 200
+    sent, received = _exact(body), _exact(upstream.last(path).raw)
+    touched = "messages" if endpoint == "chat" else "instructions"
+    assert _without(received, touched) == _without(sent, touched)
+    assert [k for k in received if k != touched] == [k for k in sent if k != touched]  # key order kept
+    assert received["seed"] == 2**70 and received["temperature"] == _exact(b"1.0e-7")
+    assert received["x_vendor"]["nested"]["deeper"][2]["big"] == 98765432109876543210987
+    assert received["user"] == "Émile 😀 \"quoted\""
+
+
+def test_common_bodies_keep_their_numbers_equal_in_value(served, upstream):
+    """No long number: the usual fast path, whose floats are the same doubles the client sent."""
+    body = (b'{"model": "fake-model", "messages": [{"role": "user", "content": "caf\\u00e9"}], "temperature": 1.0e-7,'
+            b' "seed": 9007199254740993, "logit_bias": {"50256": -100}, "x": {"b": 2.5e+3, "a": [0.1, -0.0]}}')
+    with served.http() as http:
+        assert http.post("/v1/chat/completions", content=body,
+                         headers={"content-type": "application/json"}).status_code == 200
+    import json
+
+    sent, received = json.loads(body), upstream.last("/chat/completions").body
+    assert _without(received, "messages") == _without(sent, "messages")
+    assert list(received) == list(sent)
+    assert received["messages"][1:] == sent["messages"]

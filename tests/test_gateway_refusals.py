@@ -11,7 +11,19 @@ import pytest
 from app.frames import rules as frame_rules
 from app.frames.rules import lint_message
 from tests.support import good_frame
-from tests.support.gateway import CHAT, CONSOLE, ENDPOINTS, SLUG, RequestLog, Served, call, shared_cadre, start, text_of
+from tests.support.gateway import (
+    CHAT,
+    CONSOLE,
+    ENDPOINTS,
+    SLUG,
+    RequestLog,
+    Served,
+    call,
+    refusal_of,
+    shared_cadre,
+    start,
+    text_of,
+)
 
 
 def refused(served: Served, endpoint: str = "chat", stream: bool = False,
@@ -25,10 +37,18 @@ def refused(served: Served, endpoint: str = "chat", stream: bool = False,
 
 
 def assert_refusal_shape(error: openai.APIStatusError, status: int, type_: str, code: str) -> str:
+    """The OpenAI shape; a frame refusal adds the message's ``language`` and the other language's text in
+    ``translations``, never glued into ``message``."""
     assert error.status_code == status
     body = error.response.json()
     assert set(body) == {"error"}
-    assert set(body["error"]) == {"message", "type", "param", "code"}
+    if type_ == "frame_refusal":
+        assert set(body["error"]) == {"message", "type", "param", "code", "language", "translations"}
+        other = {"fr": "en", "en": "fr"}[body["error"]["language"]]
+        assert set(body["error"]["translations"]) == {other}
+        assert body["error"]["translations"][other] not in body["error"]["message"]
+    else:
+        assert set(body["error"]) == {"message", "type", "param", "code"}
     assert body["error"]["type"] == type_
     assert body["error"]["code"] == code
     assert body["error"]["param"] is None
@@ -103,7 +123,11 @@ def test_frame_missing_is_409_with_console_link_and_no_retry(serve, upstream):
     assert error.response.headers["x-should-retry"] == "false"
     assert error.response.headers["x-cadre-frame"] == f"{SLUG}@none"
     assert CONSOLE in message
-    assert "aucune version publiée" in message and "no published version" in message  # no language known yet
+    # The business by its name, in the draft's language; the draft passes the rules, so it only waits for publishing.
+    assert message == ("Cadre refuse de générer : le cadre de « Atelier Rustine » n'a encore aucune version "
+                       f"publiée. Son brouillon est prêt : publiez-le ici : {CONSOLE}")
+    english = error.response.json()["error"]["translations"]["en"]
+    assert "“Atelier Rustine” has no published version yet" in english and CONSOLE in english
     # The official client, with its default retries, made exactly one request, and Cadre saw exactly one.
     assert len(sent.sent) == 1
     assert [(d["outcome"], d["code"]) for d in served.decisions()["data"]] == [("refused", "frame_missing")]
@@ -121,13 +145,46 @@ def test_frame_missing_on_every_endpoint(unpublished, upstream, endpoint, stream
     assert upstream.requests == []
 
 
-def test_archived_frame_is_frame_missing(serve, upstream):
-    served = start(serve)
+@pytest.mark.parametrize(("language", "expected", "translated"), [
+    ("fr", ["« Atelier Rustine » n'a encore aucune version publiée", "Ce qui bloque la publication",
+            "(1) « Promesse » est obligatoire", "(2) "], "What blocks its draft from being published"),
+    ("en", ["“Bright Ledger” has no published version yet", "What blocks its draft from being published",
+            "(1) “Promise” is required", "(2) "], "Ce qui bloque la publication"),
+])
+def test_frame_missing_lists_what_blocks_the_draft_in_its_language(serve, upstream, language, expected, translated):
+    draft = good_frame(language, promise="", refusals=[])  # two errors: no promise, no refusal
+    served = start(serve, frame=draft, publish=False)
+    error, _ = refused(served)
+    message = assert_refusal_shape(error, 409, "frame_refusal", "frame_missing")
+    with served.admin() as c:
+        blocking = [f["message"] for f in c.get(f"/api/frames/{SLUG}").json()["draft_findings"]
+                    if f["severity"] == "error"]
+    assert len(blocking) == 2
+    for finding in blocking:  # the draft's own findings, word for word, not a generic list of fields
+        assert finding.rstrip(".") in message
+    for text in expected:
+        assert text in message
+    assert "(3)" not in message and CONSOLE in message
+    assert translated not in message
+    other = error.response.json()["error"]["translations"]
+    assert translated in next(iter(other.values())) and CONSOLE in next(iter(other.values()))
+    assert upstream.requests == []
+
+
+def test_archived_frame_is_frame_missing_saying_it_is_archived(serve, upstream):
+    served = start(serve, frame=good_frame("en"))
     with served.admin() as c:
         assert c.delete(f"/api/frames/{SLUG}").status_code == 200
     error, _ = refused(served)
-    assert_refusal_shape(error, 409, "frame_refusal", "frame_missing")
+    message = assert_refusal_shape(error, 409, "frame_refusal", "frame_missing")
+    assert message.startswith("Cadre refuses to generate: the frame of “Bright Ledger” is archived")
+    assert f"cadre frame unarchive {SLUG}" in message and CONSOLE in message
+    assert "est archivé" in error.response.json()["error"]["translations"]["fr"]
     assert upstream.requests == []
+    with served.admin() as c:
+        assert c.post(f"/api/frames/{SLUG}/unarchive").json()["archived_at"] is None
+    with served.client() as client:
+        assert call(client, "chat").choices[0].message.content == upstream.reply_text
 
 
 # ------------------------------------------------------------------------------------ frame_unclear
@@ -146,6 +203,8 @@ def test_frame_unclear_names_the_fields_in_the_frame_language(serve, upstream, t
     for text in expected:
         assert text in message
     assert foreign not in message
+    assert foreign in error.response.json()["error"]["translations"][{"fr": "en", "en": "fr"}[language]]
+    assert good_frame(language)["name"] in message and f"« {SLUG} »" not in message and f"“{SLUG}”" not in message
     assert CONSOLE in message
     assert ".." not in message
     assert len(sent.sent) == 1
@@ -175,7 +234,7 @@ def _message_of(served: Served, endpoint: str) -> str:
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
-def test_message_style_answers_with_the_refusal_as_assistant_text(unpublished, upstream, endpoint, stream):
+def test_message_style_answers_with_an_openai_refusal(unpublished, upstream, endpoint, stream):
     served = unpublished
     expected = _message_of(served, endpoint)
     message_key, _ = served.new_key(style="message")
@@ -185,12 +244,46 @@ def test_message_style_answers_with_the_refusal_as_assistant_text(unpublished, u
         assert response.headers["x-cadre-frame"] == f"{SLUG}@none"
         if stream:
             assert response.headers["content-type"].startswith("text/event-stream")
-        text = text_of(endpoint, stream, response.parse())
+        text = refusal_of(endpoint, stream, response.parse())
     assert text == expected
     assert CONSOLE in text
     assert upstream.requests == []
     decision = served.decisions()["data"][0]
     assert (decision["outcome"], decision["code"], decision["endpoint"]) == ("refused", "frame_missing", endpoint)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_text_style_answers_with_the_refusal_as_the_answers_text(unpublished, upstream, endpoint, stream):
+    """For chat tools that show neither HTTP errors nor OpenAI's refusal fields (many read only the content)."""
+    served = unpublished
+    expected = _message_of(served, endpoint)
+    text_key, _ = served.new_key(style="text")
+    with served.client(key=text_key) as client:
+        response = call(client, endpoint, stream, raw=True)
+        assert response.status_code == 200
+        answer = response.parse()
+        if endpoint == "chat" and not stream:
+            assert answer.choices[0].message.refusal is None
+        assert text_of(endpoint, stream, answer) == expected
+    assert upstream.requests == []
+    assert served.decisions()["data"][0]["code"] == "frame_missing"
+
+
+@pytest.mark.parametrize("endpoint", ["chat", "completions"])
+@pytest.mark.parametrize("asked", [True, False], ids=["usage", "no-usage"])
+def test_message_style_stream_ends_with_usage_when_asked(unpublished, upstream, endpoint, asked):
+    served = unpublished
+    message_key, _ = served.new_key(style="message")
+    options = {"stream_options": {"include_usage": True}} if asked else {}
+    with served.client(key=message_key) as client:
+        chunks = list(call(client, endpoint, stream=True, **options))
+    with_usage = [c for c in chunks if c.usage is not None]
+    if asked:
+        assert chunks[-1].choices == [] and with_usage == [chunks[-1]]
+        assert (chunks[-1].usage.prompt_tokens, chunks[-1].usage.completion_tokens) == (0, 0)
+    else:
+        assert with_usage == [] and all(c.choices for c in chunks)
 
 
 def test_message_style_says_what_to_clarify_in_the_frame_language(serve, upstream, tighten_rules):
@@ -199,9 +292,10 @@ def test_message_style_says_what_to_clarify_in_the_frame_language(serve, upstrea
     expected = _message_of(served, "chat")
     message_key, _ = served.new_key(style="message")
     with served.client(key=message_key) as client:
-        text = text_of("chat", True, call(client, "chat", stream=True))
+        text = refusal_of("chat", True, call(client, "chat", stream=True))
     assert text == expected
     assert "“Need” is required" in text and CONSOLE in text
+    assert "n'est pas clair" not in text
     assert upstream.requests == []
 
 

@@ -105,7 +105,8 @@ def test_a_key_on_a_frame_without_publication_gets_refusals(api: TestClient) -> 
     api_error(preview(api, new_key(api, "brouillon")), 409, "frame_missing")
     r = preview(api, new_key(api, "brouillon", style="message"))
     assert r.status_code == 200
-    assert "brouillon" in r.json()["choices"][0]["message"]["content"]
+    message = r.json()["choices"][0]["message"]
+    assert message["content"] is None and "Atelier Rustine" in message["refusal"]
 
 
 def test_bad_key_requests(api: TestClient, database_url: str) -> None:

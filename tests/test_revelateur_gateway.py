@@ -21,6 +21,7 @@ from tests.support.gateway import (
     call,
     last_id,
     latest,
+    refusal_of,
     set_policy,
     shared_cadre,
     start,
@@ -163,7 +164,7 @@ def test_refuse_with_a_message_key_answers_a_normal_completion(refuse, upstream,
     mark = last_id(refuse)
     secret, _ = refuse.new_key(style="message")
     with refuse.client(key=secret) as client:
-        text = text_of(endpoint, stream, ask(client, endpoint, OFF_FRAME, stream))
+        text = refusal_of(endpoint, stream, ask(client, endpoint, OFF_FRAME, stream))
     assert "Cadre refuse cette demande" in text and REFUSAL in text and CONSOLE in text
     assert generation_paths(upstream) == []
     assert (latest(refuse, mark)["outcome"], latest(refuse, mark)["code"]) == ("refused", "off_frame")
@@ -249,7 +250,7 @@ def test_refuse_replaces_the_answer_with_a_message_for_message_keys(refuse, upst
     upstream.reply_text = BANNED_ANSWER
     secret, _ = refuse.new_key(style="message")
     with refuse.client(key=secret) as client:
-        text = text_of("chat", False, ask(client, "chat", FITS))
+        text = refusal_of("chat", False, ask(client, "chat", FITS))
     assert text.startswith("Cadre a retenu la réponse du modèle")
 
 

@@ -137,7 +137,8 @@ def test_a_message_key_gets_the_judges_refusal_as_a_message(judged, upstream):
     with judged.client(key=secret) as client:
         answer = client.chat.completions.create(model="fake-model",
                                                 messages=[{"role": "user", "content": fresh(PUSHY)}])
-    assert REFUSAL in str(answer.choices[0].message.content)
+    assert answer.choices[0].message.content is None
+    assert REFUSAL in str(answer.choices[0].message.refusal)
     assert upstream.requests == []
 
 

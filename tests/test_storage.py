@@ -93,7 +93,7 @@ def test_sqlite_migrates_itself_on_first_start(make_settings: Callable[..., Any]
 def test_the_default_database_is_a_sqlite_file_under_cadre_data(make_settings: Callable[..., Any], tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     default = Settings.model_fields["database_url"].default
-    assert default == "sqlite:///./cadre-data/cadre.db"
+    assert default == "" and Settings.model_fields["data_dir"].default == Path("cadre-data")  # cadre.db in it
     by_command = tmp_path / "by-command"
     by_command.mkdir()
     r = cadre("migrate", cwd=by_command)
@@ -105,7 +105,9 @@ def test_the_default_database_is_a_sqlite_file_under_cadre_data(make_settings: C
     by_start.mkdir()
     monkeypatch.chdir(by_start)
     monkeypatch.delenv("CADRE_DATABASE_URL", raising=False)
-    with TestClient(create_app(make_settings(database_url=default))) as c:
+    settings = make_settings(database_url=default)
+    assert settings.database_url == f"sqlite:///{by_start}/cadre-data/cadre.db"  # made absolute when read
+    with TestClient(create_app(settings)) as c:
         put_frame(c, "rustine", good_frame())
     assert fetch(f"sqlite:///{by_start}/cadre-data/cadre.db", "SELECT slug FROM frames") == [("rustine",)]
 

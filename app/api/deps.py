@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.errors import InvalidRequest, Unauthenticated
 from app.messages import both
@@ -40,9 +41,17 @@ def actor(request: Request) -> str:
     return name
 
 
-def require_admin(request: Request, services: ServicesDep) -> str:
+# Declares the admin bearer scheme on every management route, so /docs's "Authorize" sends the token; the
+# check itself stays ours (an OpenAI-shaped 401, never FastAPI's 403).
+admin_scheme = HTTPBearer(auto_error=False, scheme_name="AdminToken",
+                          description="The admin token (CADRE_ADMIN_TOKEN, or the one `cadre serve` printed on "
+                          "first start).")
+AdminCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(admin_scheme)]
+
+
+def require_admin(request: Request, services: ServicesDep, credentials: AdminCredentials) -> str:
     """The management API's guard: the admin token as bearer. Returns who acts (for the history)."""
-    token = bearer(request.headers.get("authorization"))
+    token = credentials.credentials.strip() if credentials else bearer(request.headers.get("authorization"))
     if not token or not services.is_admin(token):
         raise Unauthenticated(both("error.invalid_admin_token"),
                               code="invalid_admin_token")

@@ -6,9 +6,10 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Body, Header, Path, Query, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.api import examples
 from app.api.deps import AdminDep, ServicesDep, StoreDep
 from app.errors import Conflict, InvalidRequest
 from app.frames.model import Frame
@@ -25,6 +26,7 @@ MAX_INT = 2**31 - 1  # versions and revisions are 32-bit integer columns
 MAX_ID = 2**63 - 1
 IfMatch = Annotated[str | None, Header(description='The ETag the change started from, e.g. "4".')]
 VersionNumber = Annotated[int, Path(ge=1, le=MAX_INT, description="A published version number.")]
+FrameBody = Annotated[Frame, Body(openapi_examples=examples.FRAME_EXAMPLES)]
 _ETAG = re.compile(r'(?:W/)?(?:"(\d{1,9})"|(\d{1,9}))')
 
 
@@ -53,12 +55,14 @@ def _state(response: Response, state: FrameState) -> dict[str, Any]:
 class KeyIn(BaseModel):
     """A new client key."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.KEY, examples.KEY_MESSAGE]})
     frame: str = Field(description="Slug of the frame the key is bound to.")
     name: Annotated[str, AfterValidator(_printable)] = Field(
         "", max_length=200, description="A name to recognise the key by (tool, person).")
-    refusal_style: Literal["error", "message"] = Field(
-        "error", description="error: HTTP 409 refusals; message: a normal completion saying what to clarify.")
+    refusal_style: Literal["error", "message", "text"] = Field(
+        "error", description="error: HTTP 409 refusals; message: a 200 answer carrying the refusal in OpenAI's "
+        "refusal fields (message.refusal, a refusal content part); text: a 200 answer whose text is the refusal "
+        "(chat tools that ignore refusal fields).")
     rate_limit: int | None = Field(
         None, ge=1, le=MAX_RATE_LIMIT, strict=True,
         description="Requests per minute, over every replica (429 with Retry-After beyond); null: no limit.")
@@ -67,14 +71,14 @@ class KeyIn(BaseModel):
 class KeyChange(BaseModel):
     """A change to a key's settings."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.KEY_CHANGE]})
     rate_limit: int | None = Field(
         ge=1, le=MAX_RATE_LIMIT, strict=True,
         description="Requests per minute, over every replica (429 with Retry-After beyond); null: no limit.")
 
 
 class RollbackIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.ROLLBACK]})
     version: int = Field(ge=1, le=MAX_INT, strict=True, description="The version to publish again.")
 
 
@@ -92,7 +96,7 @@ async def get_frame(slug: str, _: AdminDep, store: StoreDep, response: Response)
 
 
 @router.put("/frames/{slug}/draft", summary="Save the draft (creates the frame if new)")
-async def save_draft(slug: str, frame: Frame, actor: AdminDep, services: ServicesDep, response: Response,
+async def save_draft(slug: str, frame: FrameBody, actor: AdminDep, services: ServicesDep, response: Response,
                      if_match: IfMatch = None) -> dict[str, Any]:
     state = await services.store.save_draft(slug, frame, actor, revision_of(if_match))
     services.cache.invalidate()
@@ -118,7 +122,7 @@ async def rollback(slug: str, body: RollbackIn, actor: AdminDep, services: Servi
 class PolicyIn(BaseModel):
     """A frame's check policy."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.POLICY]})
     policy: Literal["off", "flag", "refuse"] = Field(
         description="off: no check; flag: check, record, forward; refuse: refuse off-frame requests (400).")
 
@@ -126,7 +130,7 @@ class PolicyIn(BaseModel):
 class CheckIn(BaseModel):
     """A request text to check against the published frame."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.CHECK]})
     prompt: str = Field(max_length=1_000_000, description="The request's text, as a user would send it.")
 
 
@@ -193,8 +197,15 @@ async def archive(slug: str, actor: AdminDep, services: ServicesDep, response: R
     return _state(response, state)
 
 
+@router.post("/frames/{slug}/unarchive", summary="Bring an archived frame back (its keys are served again)")
+async def unarchive(slug: str, actor: AdminDep, services: ServicesDep, response: Response) -> dict[str, Any]:
+    state = await services.store.unarchive(slug, actor)
+    services.cache.invalidate()
+    return _state(response, state)
+
+
 @router.post("/lint", summary="Lint a frame without storing it")
-async def lint_frame(frame: Frame, _: AdminDep,
+async def lint_frame(frame: FrameBody, _: AdminDep,
                      today: Annotated[dt.date | None, Query(description="Lint as of this date.")] = None
                      ) -> dict[str, Any]:
     findings = lint(frame, today)

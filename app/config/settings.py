@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -18,9 +19,26 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CADRE_", extra="ignore", populate_by_name=True)
 
+    data_dir: Path = Field(
+        Path("cadre-data"),
+        description="Folder of Cadre's SQLite database (cadre.db) when CADRE_DATABASE_URL is unset; a relative "
+        "path is taken from the folder Cadre starts in. `cadre serve` and every CLI command print the database "
+        "they use.",
+    )
     database_url: str = Field(
-        "sqlite:///./cadre-data/cadre.db",
-        description="Database URL: sqlite:///path/cadre.db or postgresql://user:password@host:port/db.",
+        "",
+        description="Database URL: sqlite:///path/cadre.db or postgresql://user:password@host:port/db. Unset: "
+        "cadre.db in CADRE_DATA_DIR.",
+    )
+    log_format: Literal["auto", "text", "json"] = Field(
+        "auto",
+        description="Log lines of `cadre serve`: text (readable lines), json (one object per line, for log "
+        "collectors) or auto (text on a terminal, json otherwise).",
+    )
+    mcp_key: SecretStr | None = Field(
+        None,
+        description="The client key `cadre mcp` (the MCP server on standard input and output) answers for; "
+        "desktop assistants set it in their MCP configuration.",
     )
     admin_token: SecretStr | None = Field(
         None,
@@ -112,6 +130,30 @@ class Settings(BaseSettings):
         "Europe/Paris", description="Time zone of the dates the console shows (UTC if the system lacks it)."
     )
 
+    @model_validator(mode="after")
+    def _database_in_data_dir(self) -> Settings:
+        """Without CADRE_DATABASE_URL, the database is cadre.db in the data folder, as an absolute path: the
+        CLI and the server started in the same folder find the same file, and both say where it is."""
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir.expanduser().resolve() / 'cadre.db').as_posix()}"
+        return self
+
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database's file (None for PostgreSQL or an in-memory database)."""
+        if not self.database_url.startswith("sqlite"):
+            return None
+        path = self.database_url.split(":///", 1)[-1].split("?", 1)[0]
+        return Path(path).expanduser().resolve() if path and path != ":memory:" else None
+
+    def upstreams_without_key(self) -> list[str]:
+        """Base URLs of upstreams that have no key and are not on this machine: a real model name sent there is
+        refused by the upstream (the start-up warning)."""
+        missing = []
+        if self.upstream_base_url and self.upstream_api_key is None and not _local(self.upstream_base_url):
+            missing.append(self.upstream_base_url)
+        missing += [r.base_url for r in self.upstream_routes() if not r.api_key and not _local(r.base_url)]
+        return missing
+
     def upstream_configured(self) -> bool:
         """False while the upstream is the OpenAI default without a key: nothing to call yet."""
         if not self.upstream_base_url:
@@ -136,3 +178,9 @@ class Settings(BaseSettings):
     def upstream_routes(self) -> list[Route]:
         """The upstreams of CADRE_UPSTREAMS_FILE, with the keys of the variables it names (in clear)."""
         return read_routes(self.upstreams_file, os.environ) if self.upstreams_file else []
+
+
+def _local(url: str) -> bool:
+    """An upstream on this machine (Ollama, LM Studio ...), which usually needs no key."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".localhost")

@@ -56,7 +56,7 @@ from app.storage.outcomes import (
     NoChanges,
     RevisionMismatch,
 )
-from app.storage.store import MAX_RATE_LIMIT, SLUG, check_slug
+from app.storage.store import MAX_RATE_LIMIT, REFUSAL_STYLES, SLUG, check_slug
 
 router = APIRouter(prefix="/admin", route_class=ConsoleRoute, include_in_schema=False)
 NOTICES = ("saved", "published", "rolled_back", "changed", "key_revoked", "signed_out", "guide_done",
@@ -394,7 +394,7 @@ async def create_key(v: AdminDep) -> Response:
             problems["rate_limit"] = "keys_rate_limit_invalid"
     if len(name) > 200:
         problems["name"] = "form_too_long"
-    if style not in ("error", "message"):
+    if style not in REFUSAL_STYLES:
         problems["refusal_style"] = "form_invalid"
     try:
         check_slug(frame)

@@ -83,6 +83,36 @@ class FrameState:
 
 
 @dataclass(frozen=True)
+class Unpublished:
+    """What a refusal says of a frame with no version to serve: the business's name, the language to speak,
+    whether it is archived, and what blocks its draft's publication (``exists`` False: no such frame)."""
+
+    slug: str
+    name: str
+    language: str
+    archived: bool
+    blocking: tuple[Finding, ...]  # in ``language``
+    blocking_other: tuple[Finding, ...] = ()  # the same, in the other language
+    exists: bool = True
+
+    @classmethod
+    def of(cls, state: FrameState | None, slug: str) -> Unpublished:
+        """From a frame's state (None: the frame does not exist). A frame published once and then archived
+        speaks its last version's name and language; one never published, its draft's."""
+        if state is None:
+            return cls(slug, slug, "fr", False, (), exists=False)
+        shown = state.published.frame if state.published is not None else state.draft
+        name = shown.name or state.draft.name or slug
+        other = "en" if shown.language == "fr" else "fr"
+        return cls(slug, name, shown.language, state.archived_at is not None,
+                   _blocking(state.draft, shown.language), _blocking(state.draft, other))
+
+
+def _blocking(frame: Frame, speak: str) -> tuple[Finding, ...]:
+    return tuple(f for f in lint(frame, speak=speak) if f.severity == "error")
+
+
+@dataclass(frozen=True)
 class Key:
     """A client key as stored: never the secret itself."""
 
@@ -185,6 +215,7 @@ class Published:
     linted_on: dt.date
     policy: str
     checker: RequestCheck
+    problems_other: tuple[Finding, ...] = ()  # ``problems`` in the other language, for the refusal's translation
 
     @property
     def slug(self) -> str:
@@ -193,3 +224,8 @@ class Published:
     @property
     def language(self) -> str:
         return self.version.frame.language
+
+    @property
+    def name(self) -> str:
+        """The business's name (the slug when the frame has none)."""
+        return self.version.frame.name or self.version.slug

@@ -32,6 +32,11 @@ class Context:
     language: str
     words: WordList
     today: dt.date
+    speak: str = ""  # the language of the findings' messages; the frame's own when empty
+
+    @property
+    def says(self) -> str:
+        return self.speak or self.language
 
 
 Rule = Callable[[Frame, Context], Iterable[Finding]]
@@ -44,9 +49,10 @@ def rule(fn: Rule) -> Rule:
     return fn
 
 
-def lint(frame: Frame, today: dt.date | None = None) -> list[Finding]:
-    """All findings for ``frame``, errors first, in the frame's language."""
-    ctx = Context(frame.language, WORDLISTS[frame.language], today or dt.date.today())
+def lint(frame: Frame, today: dt.date | None = None, speak: str | None = None) -> list[Finding]:
+    """All findings for ``frame``, errors first, in the frame's language (or, with ``speak``, the same findings
+    put in another language: the rules still read the frame with its own language's words)."""
+    ctx = Context(frame.language, WORDLISTS[frame.language], today or dt.date.today(), speak or "")
     found = [f for r in RULES for f in r(frame, ctx)]
     return sorted(found, key=lambda f: f.severity != "error")
 
@@ -57,11 +63,11 @@ def errors(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def _error(ctx: Context, field: str, code: str, **values: object) -> Finding:
-    return Finding(field, code, "error", lint_message(code, ctx.language, field, **values))
+    return Finding(field, code, "error", lint_message(code, ctx.says, field, **values))
 
 
 def _warning(ctx: Context, field: str, code: str, **values: object) -> Finding:
-    return Finding(field, code, "warning", lint_message(code, ctx.language, field, **values))
+    return Finding(field, code, "warning", lint_message(code, ctx.says, field, **values))
 
 
 def _all_placeholders() -> frozenset[str]:

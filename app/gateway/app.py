@@ -69,7 +69,8 @@ class Gateway:
         published = await services.cache.published(key.frame)
         if published is not None:
             decision.frame_version = published.version.version
-        refusal = decide(key.frame, published, services.settings.public_url)
+        unpublished = await services.cache.unpublished(key.frame) if published is None else None
+        refusal = decide(key.frame, published, services.settings.public_url, unpublished)
         if refusal is not None:
             await self.refuse(request, decision, key, refusal, endpoint, payload, published)
             return
@@ -145,10 +146,13 @@ class Gateway:
         """Answer with the refusal: an error, or for a key with the message style, an assistant answer."""
         decision.outcome, decision.code = "refused", refusal.code
         header = (b"x-cadre-frame", published.header if published else f"{key.frame}@none".encode())
-        if key.refusal_style != "message":
+        if key.refusal_style == "error":
             await request.fail(refusal, header)
             return
-        answer = synthetic.answer(endpoint.name, payload["model"], refusal.message, payload.get("stream") is True)
+        # "message": OpenAI's refusal fields (content null); "text": the refusal as the answer's text, for chat
+        # tools that show neither HTTP errors nor refusal fields.
+        answer = synthetic.answer(endpoint.name, payload["model"], refusal.message, payload.get("stream") is True,
+                                  refusal=key.refusal_style == "message", usage=synthetic.wants_usage(payload))
         if isinstance(answer, list):
             await request.respond_events(answer, [header])
         else:
@@ -158,8 +162,9 @@ class Gateway:
     async def preview(request: Request, endpoint: Endpoint, payload: dict[str, Any], body: bytes,
                       published: Published) -> None:
         """``cadre-preview``: answer with the exact body that would go upstream."""
-        text = orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
-        answer = synthetic.answer(endpoint.name, PREVIEW_MODEL, text, payload.get("stream") is True)
+        text = orjson.dumps(payloads.loads(body), option=orjson.OPT_INDENT_2).decode()
+        answer = synthetic.answer(endpoint.name, PREVIEW_MODEL, text, payload.get("stream") is True,
+                                  usage=synthetic.wants_usage(payload))
         frame_header = (b"x-cadre-frame", published.header)
         if isinstance(answer, list):
             await request.respond_events(answer, [frame_header])

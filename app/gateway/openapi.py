@@ -19,7 +19,10 @@ ERROR = {
     "properties": {"error": {
         "type": "object", "required": ["message", "type", "param", "code"],
         "properties": {"message": {"type": "string"}, "type": {"type": "string"},
-                       "param": {"type": ["string", "null"]}, "code": {"type": ["string", "null"]}},
+                       "param": {"type": ["string", "null"]}, "code": {"type": ["string", "null"]},
+                       # frame refusals only: the message's language, and the message in the other language
+                       "language": {"type": "string", "enum": ["fr", "en"]},
+                       "translations": {"type": "object", "additionalProperties": {"type": "string"}}},
     }},
 }
 _ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/GatewayError"}}}}

@@ -6,6 +6,7 @@ other field passes through untouched for the upstream to judge.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -37,10 +38,37 @@ def _bad(key: str, param: str | None, code: str = "invalid_request", **values: A
     return InvalidRequest(both(key, **values), param=param, code=code)
 
 
+# A run of 19 digits may be an integer beyond 64 bits, which orjson reads as a float (2**70 would reach the
+# upstream as 1.1805916207174113e+21). Such a body is read again by the standard library, keeping each number's
+# own text. The search maps every byte to digit-or-not and looks for 19 digits in a row: 0.2 us for a short
+# request, 6.5 us for 14 kB, where a regular expression took 1.4 and 112 us (bench/passthrough_bench.py).
+_DIGITS = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))  # "0" for a digit, " " otherwise
+_LONG_RUN = b"0" * 19
+
+
+def loads(raw: bytes) -> Any:
+    """The JSON of ``raw``; every number Cadre re-encodes reaches the upstream equal in value (big integers keep
+    their digits). Raises ``orjson.JSONDecodeError`` on what is not JSON (NaN, lone surrogates included)."""
+    value = orjson.loads(raw)
+    if raw.translate(_DIGITS).find(_LONG_RUN) < 0:
+        return value
+    return json.loads(raw, parse_int=_exact_int, parse_float=_exact_float)
+
+
+def _exact_int(digits: str) -> int | orjson.Fragment:
+    # Up to 18 digits an integer fits in 64 bits; longer ones are kept as written (and never converted: Python
+    # refuses to read integers of more than 4,300 digits).
+    return int(digits) if len(digits) < 19 else orjson.Fragment(digits)
+
+
+def _exact_float(digits: str) -> orjson.Fragment:
+    return orjson.Fragment(digits)  # written back as the client wrote it
+
+
 def parse(raw: bytes, endpoint: Endpoint) -> dict[str, Any]:
     """The JSON body as a dict, with the fields Cadre needs present and of the right type."""
     try:
-        payload = orjson.loads(raw)
+        payload = loads(raw)
     except orjson.JSONDecodeError:
         raise _bad("error.body_not_json", None, "invalid_json") from None
     if not isinstance(payload, dict):

@@ -10,6 +10,7 @@ from app.messages.console import CONSOLE, REASONS, SUBFIELD_LABELS
 from app.messages.docs import DOCS
 from app.messages.errors import ERRORS
 from app.messages.frames import FIELDS, LINT
+from app.messages.mcp import MCP
 from app.messages.refusals import FINDING_ITEMS, JUDGE, REFUSALS
 
 
@@ -30,5 +31,5 @@ def _prefixed(prefix: str, table: Mapping[str, dict[str, str]]) -> dict[str, dic
 MESSAGES: dict[str, dict[str, str]] = _merged(
     CONSOLE, _prefixed("field", {**FIELDS, **SUBFIELD_LABELS}), _prefixed("lint", LINT),
     _prefixed("reason", REASONS), _prefixed("refusal", REFUSALS), _prefixed("finding", FINDING_ITEMS),
-    _prefixed("judge", JUDGE), ERRORS, CONFIG, CLI, DOCS,
+    _prefixed("judge", JUDGE), ERRORS, CONFIG, CLI, DOCS, MCP,
 )

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 CONFIG: dict[str, dict[str, str]] = {
     "config.invalid": {"fr": "configuration invalide", "en": "invalid configuration"},
+    "config.upstream_no_key": {
+        "fr": "l'amont {url} n'a pas de clé (CADRE_UPSTREAM_API_KEY, ou api_key_env dans CADRE_UPSTREAMS_FILE) : "
+        "les noms de modèles réels y seront refusés ; seul cadre-preview répond sans amont",
+        "en": "the upstream {url} has no key (CADRE_UPSTREAM_API_KEY, or api_key_env in CADRE_UPSTREAMS_FILE): "
+        "real model names will be refused there; only cadre-preview answers without an upstream",
+    },
     "upstreams.invalid_file": {"fr": "{path} : fichier des amonts invalide.", "en": "{path}: invalid upstreams file."},
     "upstreams.unreadable": {"fr": "illisible ({kind}).", "en": "cannot be read ({kind})."},
     "upstreams.invalid_yaml": {"fr": "YAML invalide{where}.", "en": "invalid YAML{where}."},

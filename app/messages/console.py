@@ -347,10 +347,16 @@ CONSOLE: dict[str, dict[str, str]] = {
     "keys_style_error": {"fr": "Erreur HTTP 409", "en": "HTTP 409 error"},
     "keys_style_error_hint": {"fr": "Pour les scripts et les intégrations : la requête échoue avec le message.",
                               "en": "For scripts and integrations: the request fails with the message."},
-    "keys_style_message": {"fr": "Réponse ordinaire", "en": "Ordinary answer"},
-    "keys_style_message_hint": {"fr": "Pour les outils de discussion : le message arrive comme une réponse de "
-                                      "l'assistant.",
-                                "en": "For chat tools: the message arrives as an assistant answer."},
+    "keys_style_message": {"fr": "Refus au format OpenAI", "en": "OpenAI-style refusal"},
+    "keys_style_message_hint": {"fr": "Pour les SDK et les sorties structurées (LangChain…) : une réponse 200 dont "
+                                      "le champ « refusal » porte le message, comme les refus d'OpenAI.",
+                                "en": "For SDKs and structured outputs (LangChain…): a 200 answer whose "
+                                      "“refusal” field holds the message, like OpenAI's own refusals."},
+    "keys_style_text": {"fr": "Réponse ordinaire", "en": "Ordinary answer"},
+    "keys_style_text_hint": {"fr": "Pour les outils de discussion (Open WebUI, n8n, Continue…) : le message arrive "
+                                   "comme le texte d'une réponse de l'assistant.",
+                             "en": "For chat tools (Open WebUI, n8n, Continue…): the message arrives as the text "
+                                   "of an assistant answer."},
     "keys_create": {"fr": "Créer la clé", "en": "Create the key"},
     "keys_created": {"fr": "Clé « {name} » créée pour {frame}", "en": "Key “{name}” created for {frame}"},
     "keys_secret_once": {"fr": "Copiez-la maintenant : Cadre ne l'affichera plus jamais (il n'en garde qu'une "

@@ -118,8 +118,10 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     "error.key_not_found": {"fr": "Aucune clé « {key_id} ».", "en": "No key “{key_id}”."},
     "error.frame_archived": {
-        "fr": "Le cadre « {slug} » est archivé : enregistrez un brouillon pour le réactiver.",
-        "en": "The frame “{slug}” is archived: save a draft to bring it back.",
+        "fr": "Le cadre « {slug} » est archivé : rétablissez-le (cadre frame unarchive {slug}, "
+        "POST /api/frames/{slug}/unarchive, ou enregistrez un brouillon).",
+        "en": "The frame “{slug}” is archived: bring it back (cadre frame unarchive {slug}, "
+        "POST /api/frames/{slug}/unarchive, or save a draft).",
     },
     "error.revision_changed": {
         "fr": "Ce cadre a été modifié entre-temps (révision {revision}, vous partiez de {expected}) : "

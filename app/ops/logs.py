@@ -1,4 +1,5 @@
-"""Structured logs: one JSON object per line (time, level, logger, message, request id when known)."""
+"""Logs of ``cadre serve``: one JSON object per line for collectors (time, level, logger, message, request id when
+known), or readable lines for a person at a terminal (CADRE_LOG_FORMAT)."""
 
 from __future__ import annotations
 
@@ -35,14 +36,33 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
-def log_config(level: str) -> dict[str, Any]:
-    """The ``logging.config.dictConfig`` for ``cadre serve``: Cadre's and uvicorn's loggers, as JSON on stderr."""
-    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+class TextFormatter(logging.Formatter):
+    """Formats a record as one line a person reads: local time, level, logger, message, request id, extras."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = dt.datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        line = f"{stamp} {record.levelname.lower():7} {record.name}: {record.getMessage()}"
+        extras = [f"{key}={value}" for key, value in vars(record).items()
+                  if key not in _STANDARD and not key.startswith("_")]
+        request_id = request_ids.current.get()
+        if request_id is not None:
+            extras.append(f"request_id={request_id}")
+        if extras:
+            line += f"  [{' '.join(extras)}]"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def log_config(level: str, fmt: str = "json") -> dict[str, Any]:
+    """The ``logging.config.dictConfig`` for ``cadre serve``: Cadre's and uvicorn's loggers on stderr, as JSON
+    lines (``fmt`` json) or readable lines (text)."""
+    handler = {"class": "logging.StreamHandler", "formatter": fmt, "stream": "ext://sys.stderr"}
     level = level.upper()
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "app.ops.logs.JsonFormatter"}},
+        "formatters": {"json": {"()": "app.ops.logs.JsonFormatter"}, "text": {"()": "app.ops.logs.TextFormatter"}},
         "handlers": {"default": handler},
         "loggers": {
             "cadre": {"handlers": ["default"], "level": level, "propagate": False},

@@ -27,8 +27,10 @@ class Preparer:
         today = dt.date.today()
         prompt = render_frame(self.prompts, version.frame, version.slug, version.version)
         problems = tuple(errors(lint(version.frame, today)))
+        other = () if not problems else tuple(errors(lint(version.frame, today, "en" if version.frame.language == "fr"
+                                                            else "fr")))
         header = f"{version.slug}@{version.version}".encode()
-        return Published(version, prompt, problems, header, today, policy, self.checker(version))
+        return Published(version, prompt, problems, header, today, policy, self.checker(version), other)
 
     def checker(self, version: Version) -> Checker:
         """The compiled check of ``version``, kept across cache reloads."""

@@ -21,7 +21,7 @@ import orjson
 from app.errors import CadreError, FrameRefusal, JudgeUnavailable
 from app.frames.links import console_url
 from app.frames.records import Decision, Hit, Published, priority_rank
-from app.messages import both, text
+from app.messages import LANGUAGES, both, text
 from app.revelateur.judge import Judge, NoAnswer, Verdict
 
 EXCERPT = 200
@@ -75,11 +75,11 @@ def check_stream(seen: Review, answer: str, decision: Decision) -> None:
 
 def refusal(published: Published, hits: list[Hit], public_url: str, template: str) -> FrameRefusal:
     """The 400 ``off_frame`` refusal naming what was hit, in the frame's language, with the console link."""
-    lang = published.language
-    names = dict.fromkeys(text(f"finding.{h.kind}", lang, item=h.item) for h in hits)  # once each, in order
-    message = text(f"refusal.{template}", lang, slug=published.slug, version=published.version.version,
-                                             items=", ".join(names), url=console_url(public_url, published.slug))
-    return FrameRefusal(message, code="off_frame", status=400)
+    items = {lang: ", ".join(dict.fromkeys(text(f"finding.{h.kind}", lang, item=h.item) for h in hits))
+             for lang in LANGUAGES}  # each item once, in order
+    return FrameRefusal.speaking(f"refusal.{template}", published.language, code="off_frame", status=400,
+                                 name=published.name, version=published.version.version, items=items,
+                                 url=console_url(public_url, published.slug))
 
 
 def findings(hits: list[Hit], source: str) -> list[dict[str, str]]:
@@ -157,14 +157,13 @@ def record_no_answer(decision: Decision, reason: str) -> None:
 
 def judged_refusal(published: Published, verdict: Verdict, public_url: str) -> FrameRefusal:
     """The 400 ``off_frame`` refusal for the judge's answer: the refusal item and the judge's sentence."""
-    lang = published.language
-    why = verdict.why or text("judge.no_explanation", lang)
-    if why[-1] not in ".!?":
-        why += "."
-    message = text("refusal.off_frame_judge", lang, slug=published.slug, version=published.version.version, why=why,
-                   items=text("finding.refusal", lang, item=verdict.refusal),
-                   url=console_url(public_url, published.slug))
-    return FrameRefusal(message, code="off_frame", status=400)
+    why = {lang: verdict.why or text("judge.no_explanation", lang) for lang in LANGUAGES}
+    why = {lang: said if said[-1] in ".!?" else said + "." for lang, said in why.items()}
+    return FrameRefusal.speaking("refusal.off_frame_judge", published.language, code="off_frame", status=400,
+                                 name=published.name, version=published.version.version, why=why,
+                                 items={lang: text("finding.refusal", lang, item=verdict.refusal)
+                                        for lang in LANGUAGES},
+                                 url=console_url(public_url, published.slug))
 
 
 def _add_findings(decision: Decision, found: list[dict[str, Any]]) -> None:

@@ -18,8 +18,8 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar, cast
 
-from app.frames.records import Key, Published, Version
-from app.storage.outcomes import StoreUnavailable
+from app.frames.records import Key, Published, Unpublished, Version
+from app.storage.outcomes import FrameNotFound, StoreUnavailable
 from app.storage.store import Store, hash_secret
 
 log = logging.getLogger("cadre.cache")
@@ -38,6 +38,7 @@ class Cache:
         self.store, self.prepare, self.interval = store, prepare, interval
         self._keys: dict[str, Key | None] = {}
         self._frames: dict[str, Published | None] = {}
+        self._unpublished: dict[str, Unpublished] = {}  # for refusals: read on demand, dropped on any change
         self.generation = -1
         self.epoch = 0  # moved by every invalidate(): a read or reload that overlapped one is thrown away
         self._pending: dict[tuple[str, str, int], asyncio.Future[Any]] = {}  # reads in flight, by entry
@@ -47,6 +48,7 @@ class Cache:
     def invalidate(self) -> None:
         self._keys = {}
         self._frames = {}
+        self._unpublished = {}
         self.epoch += 1
 
     async def key(self, secret: str) -> Key | None:
@@ -75,6 +77,27 @@ class Cache:
         if epoch == self.epoch:
             self._frames[slug] = entry
         return entry
+
+    async def unpublished(self, slug: str) -> Unpublished:
+        """What the refusal of a frame with no version to serve says (name, language, what blocks the draft):
+        off the request path of a published frame, cached until the next change like the rest."""
+        try:
+            return self._unpublished[slug]
+        except KeyError:
+            pass
+        epoch = self.epoch
+        entry = await self._read(("unpublished", slug, epoch), self._state(slug))
+        if epoch == self.epoch:
+            if len(self._unpublished) > MAX_ENTRIES:
+                self._unpublished.clear()
+            self._unpublished[slug] = entry
+        return entry
+
+    async def _state(self, slug: str) -> Unpublished:
+        try:
+            return Unpublished.of(await self.store.get_frame(slug), slug)
+        except FrameNotFound:
+            return Unpublished.of(None, slug)
 
     async def _published(self, slug: str) -> Published | None:
         found = await self.store.published(slug)
@@ -106,7 +129,7 @@ class Cache:
         epoch = self.epoch
         keys, frames = await self._reload()
         if epoch == self.epoch:  # no write through this process meanwhile (it dropped the cache: keep that)
-            self._keys, self._frames = keys, frames
+            self._keys, self._frames, self._unpublished = keys, frames, {}
         self.generation = generation
         return True
 

@@ -116,6 +116,17 @@ class FrameQueries(StoreBase):
             await self._bump(conn)
             return await self._get(conn, slug)
 
+    async def unarchive(self, slug: str, by: str) -> FrameState:
+        """Bring an archived frame back: listed again, its keys served again (its latest version, if any)."""
+        async with self.writing() as conn:
+            state = await self._get(conn, slug, lock=True)
+            if state.archived_at is None:
+                return state
+            await conn.execute(db.frames.update().where(db.frames.c.slug == slug).values(
+                archived_at=None, updated_by=by, revision=db.frames.c.revision + 1))
+            await self._bump(conn)
+            return await self._get(conn, slug)
+
     async def versions(self, slug: str) -> list[Version]:
         async with self.reading() as conn:
             await self._get(conn, slug)

@@ -16,7 +16,7 @@ from app.storage.outcomes import InvalidValue, KeyNotFound
 
 KEY_ID = re.compile(r"^key_[0-9a-f]{16}\Z")
 KEY_PREFIX = "cadre_sk_"
-REFUSAL_STYLES = ("error", "message")
+REFUSAL_STYLES = ("error", "message", "text")  # an HTTP error; OpenAI's refusal fields; the answer's text
 MAX_RATE_LIMIT = 1_000_000
 
 

@@ -11,10 +11,10 @@ from app.frames.model import SLUG
 from app.storage.base import StoreBase, check_slug, hash_secret
 from app.storage.decision_store import DecisionQueries, ReportRows
 from app.storage.frame_store import CHECK_POLICIES, FrameQueries
-from app.storage.key_store import KEY_PREFIX, MAX_RATE_LIMIT, KeyQueries
+from app.storage.key_store import KEY_PREFIX, MAX_RATE_LIMIT, REFUSAL_STYLES, KeyQueries
 
-__all__ = ["CHECK_POLICIES", "KEY_PREFIX", "MAX_RATE_LIMIT", "SLUG", "ReportRows", "Store", "check_slug",
-           "hash_secret"]
+__all__ = ["CHECK_POLICIES", "KEY_PREFIX", "MAX_RATE_LIMIT", "REFUSAL_STYLES", "SLUG", "ReportRows", "Store",
+           "check_slug", "hash_secret"]
 
 
 class Store(FrameQueries, KeyQueries, DecisionQueries, StoreBase):

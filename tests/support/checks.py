@@ -30,8 +30,12 @@ def api_error(response: Any, status: int, code: str | None = None, param: str | 
     assert response.headers["content-type"].startswith("application/json"), response.headers
     body: dict[str, Any] = response.json()
     error = body["error"]
-    assert set(error) == ERROR_FIELDS, error
-    assert " / " in error["message"] or "\n\n" in error["message"], error["message"]  # French, then English
+    if error.get("type") == "frame_refusal":  # in the frame's language, the other one in translations
+        assert set(error) == {*ERROR_FIELDS, "language", "translations"}, error
+        assert set(error["translations"]) == {"fr", "en"} - {error["language"]}, error
+    else:
+        assert set(error) == ERROR_FIELDS, error
+        assert " / " in error["message"] or "\n\n" in error["message"], error["message"]  # French, then English
     assert isinstance(error["type"], str) and error["type"]
     if code is not None:
         assert error["code"] == code, error

@@ -26,6 +26,7 @@ class Received:
     headers: dict[str, str]
     body: Any
     at: float
+    raw: bytes = b""  # the body's bytes as they arrived
 
 
 @dataclass
@@ -95,7 +96,7 @@ class FakeUpstream:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = raw.decode(errors="replace")
-        received = Received(scope["method"], scope["path"], headers, body, time.monotonic())
+        received = Received(scope["method"], scope["path"], headers, body, time.monotonic(), raw)
         if isinstance(body, dict) and body.get("model") == self.judge_model:
             self.judge_requests.append(received)
             await self._judge(send, headers)

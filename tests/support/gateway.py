@@ -200,6 +200,31 @@ def text_of(endpoint: str, stream: bool, answer: Any) -> str:
     return str(answer.output_text)
 
 
+def refusal_of(endpoint: str, stream: bool, answer: Any) -> str:
+    """The refusal in OpenAI's own fields: ``message.refusal`` (content null) for chat, the ``refusal`` content
+    part for responses, the text for legacy completions (which have no refusal field); streams read to the end."""
+    if endpoint == "completions":
+        return text_of(endpoint, stream, answer)
+    if endpoint == "chat" and not stream:
+        message = answer.choices[0].message
+        assert message.content is None
+        return str(message.refusal)
+    if endpoint == "chat":
+        chunks = [c for c in answer if c.choices]
+        assert all(not c.choices[0].delta.content for c in chunks)
+        return "".join(c.choices[0].delta.refusal or "" for c in chunks)
+    if not stream:
+        part = answer.output[0].content[0]
+        assert part.type == "refusal" and answer.output_text == ""
+        return str(part.refusal)
+    events = list(answer)
+    assert not [e for e in events if e.type == "response.output_text.delta"]
+    done = [e.refusal for e in events if e.type == "response.refusal.done"]
+    deltas = "".join(e.delta for e in events if e.type == "response.refusal.delta")
+    assert done == [deltas]
+    return deltas
+
+
 def chat_text(stream: Any) -> str:
     return "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
 
