@@ -23,7 +23,7 @@ from app.console.state import STATIC_DIR, build_console
 from app.gateway import openapi
 from app.gateway.app import Gateway
 from app.ops import request_ids
-from app.services import start_services, stop_services
+from app.services import forget_old_excerpts, start_services, stop_services
 
 log = logging.getLogger("cadre")
 
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         services = await start_services(settings)
         console = build_console(settings, services.admin_hashes)  # its own HTML environment (autoescape)
         tasks = [asyncio.create_task(services.cache.watch()), asyncio.create_task(services.decisions.run()),
-                 asyncio.create_task(services.limiter.run())]
+                 asyncio.create_task(services.limiter.run()), asyncio.create_task(forget_old_excerpts(services))]
         # Everything loaded so far lives as long as the process: keep it out of the cyclic collector's full
         # passes, which otherwise walk every imported object and stall requests (bench/README.md).
         gc.collect()

@@ -184,3 +184,36 @@ class Published:
     @property
     def language(self) -> str:
         return self.version.frame.language
+
+
+ROLES = ("owner", "editor", "viewer")  # owner: publish, keys, people; editor: drafts; viewer: decisions, report
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone of the team with a console account (``joined`` once their invitation was used)."""
+
+    id: str
+    name: str
+    role: str
+    joined: bool
+    created_at: dt.datetime
+    created_by: str
+    removed_at: dt.datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "role": self.role, "joined": self.joined,
+                "created_at": iso(self.created_at), "created_by": self.created_by, "removed_at": iso(self.removed_at)}
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A console session as stored: whose, since when, from where; never the cookie's value."""
+
+    id: str  # the sha256 of the cookie's value
+    person: Person
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    expires_at: dt.datetime
+    address: str
+    agent: str

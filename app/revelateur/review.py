@@ -36,7 +36,7 @@ class Review:
     published: Published
     text: str
     public_url: str
-    excerpts: str  # none | refused | all
+    excerpts: str  # none | refused | flagged | all
     refusal: FrameRefusal | None = None
 
 
@@ -50,7 +50,7 @@ def review(text: str, published: Published, decision: Decision, public_url: str,
     _record(decision, hits, "request")
     if hits and published.policy == "refuse":
         seen.refusal = refusal(published, hits, public_url, "off_frame")
-    if excerpts == "all" or (excerpts == "refused" and seen.refusal is not None):
+    if keep_excerpt(excerpts, flagged=bool(hits), refused=seen.refusal is not None):
         decision.excerpt = hits[0].excerpt if hits else _excerpt(text)
     return seen
 
@@ -61,16 +61,24 @@ def check_answer(seen: Review, answer: str, decision: Decision) -> FrameRefusal 
     if not hits:
         return None
     _record(decision, hits, "answer")
-    if seen.published.policy != "refuse":
-        return None
-    if seen.excerpts != "none" and decision.excerpt is None:
+    refused = seen.published.policy == "refuse"
+    if keep_excerpt(seen.excerpts, flagged=True, refused=refused) and decision.excerpt is None:
         decision.excerpt = _excerpt(seen.text)
-    return refusal(seen.published, hits, seen.public_url, "off_frame_answer")
+    return refusal(seen.published, hits, seen.public_url, "off_frame_answer") if refused else None
 
 
 def check_stream(seen: Review, answer: str, decision: Decision) -> None:
     """Check a streamed answer's text once it was relayed: recorded, never replaced."""
-    _record(decision, seen.published.checker.check(answer), "answer")
+    hits = seen.published.checker.check(answer)
+    _record(decision, hits, "answer")
+    if hits and keep_excerpt(seen.excerpts, flagged=True, refused=False) and decision.excerpt is None:
+        decision.excerpt = _excerpt(seen.text)
+
+
+def keep_excerpt(setting: str, *, flagged: bool, refused: bool) -> bool:
+    """Whether CADRE_STORE_EXCERPTS keeps the request's excerpt: ``none`` never, ``refused`` for refused
+    requests, ``flagged`` (the default) for flagged or refused ones, ``all`` for every checked request."""
+    return setting == "all" or (setting == "flagged" and (flagged or refused)) or (setting == "refused" and refused)
 
 
 def refusal(published: Published, hits: list[Hit], public_url: str, template: str) -> FrameRefusal:
@@ -108,7 +116,7 @@ async def judge_first(judge: Judge, seen: Review, decision: Decision) -> CadreEr
     except NoAnswer as exc:
         record_no_answer(decision, exc.reason)
         if judge.fail == "closed":
-            if seen.excerpts != "none" and decision.excerpt is None:
+            if keep_excerpt(seen.excerpts, flagged=False, refused=True) and decision.excerpt is None:
                 decision.excerpt = _excerpt(seen.text)
             return JudgeUnavailable(both("judge.judge_unavailable", reason=exc.reason, slug=seen.published.slug))
         decision.code = "judge_unavailable"
@@ -137,7 +145,7 @@ def record_verdict(decision: Decision, verdict: Verdict, seen: Review, refused: 
         decision.priority, decision.priority_source = verdict.priority, "judge"
     if verdict.fits:
         return
-    keep = seen.excerpts == "all" or (seen.excerpts == "refused" and refused)
+    keep = keep_excerpt(seen.excerpts, flagged=True, refused=refused)
     finding: dict[str, Any] = {"item": verdict.refusal, "kind": "refusal", "field": f"refusals[{verdict.index}]",
                                "source": "judge"}
     if keep:

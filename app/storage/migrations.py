@@ -60,11 +60,18 @@ def _rate_limits(conn: Connection) -> None:
     db.rate_windows.create(conn, checkfirst=True)
 
 
+def _people(conn: Connection) -> None:
+    """Named console accounts with roles, one-time invitations, and sessions kept server-side."""
+    for table in (db.people, db.invitations, db.console_sessions):
+        table.create(conn, checkfirst=True)
+
+
 STEPS: list[tuple[str, Step]] = [
     ("0001_initial", _initial),
     ("0002_append_only_history", _append_only_history),
     ("0003_decision_indexes", _decision_indexes),
     ("0004_rate_limits", _rate_limits),
+    ("0005_people", _people),
 ]
 
 

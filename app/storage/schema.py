@@ -98,6 +98,40 @@ decisions = sa.Table(
     sa.Column("excerpt", sa.String(200), nullable=True),  # per CADRE_STORE_EXCERPTS
 )
 
+# People of the console (0005): named accounts with a role; a person without a password is invited, not joined.
+people = sa.Table(
+    "people", metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("name_key", sa.String(60), nullable=False, unique=True),  # folded name: sign-in is by name
+    sa.Column("role", sa.String(16), nullable=False),  # owner | editor | viewer
+    sa.Column("password_hash", sa.String(200), nullable=True),  # argon2id; None until the invitation is used
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("removed_at", When, nullable=True),
+)
+
+invitations = sa.Table(
+    "invitations", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.String(40), nullable=False, index=True),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("expires_at", When, nullable=False),
+    sa.Column("used_at", When, nullable=True),
+)
+
+console_sessions = sa.Table(
+    "console_sessions", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # sha256 of the cookie's random value
+    sa.Column("person_id", sa.String(40), nullable=False, index=True),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("last_seen_at", When, nullable=False),
+    sa.Column("expires_at", When, nullable=False),
+    sa.Column("revoked_at", When, nullable=True),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("agent", sa.String(200), nullable=False),
+)
+
 state = sa.Table(
     "cadre_state", metadata,
     sa.Column("name", sa.String(64), primary_key=True),
