@@ -14,11 +14,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
 from app.api import frames as admin_api
-from app.api import handlers, health, metrics
+from app.api import handlers, health, metrics, people
 from app.api import reports as report_api
 from app.config import Settings
+from app.console import decision_pages, editor_pages, people_pages, report_pages
 from app.console import pages as admin_pages
-from app.console import report_pages
 from app.console.state import STATIC_DIR, build_console
 from app.gateway import openapi
 from app.gateway.app import Gateway
@@ -83,7 +83,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   "then injects it into every prompt.")
     app.include_router(admin_api.router)
     app.include_router(report_api.router)
-    app.include_router(report_pages.router)  # before admin_pages: its last route answers any /admin path
+    app.include_router(people.router)
+    for pages in (report_pages, people_pages, decision_pages, editor_pages):
+        app.include_router(pages.router)  # before admin_pages: its last route answers any /admin path
     app.include_router(admin_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)

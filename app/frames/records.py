@@ -40,11 +40,12 @@ class Version:
     published_at: dt.datetime
     published_by: str
     rollback_of: int | None
+    drafted_by: str | None = None  # who last saved the draft this version was made from
 
     def as_dict(self) -> dict[str, Any]:
         return {"slug": self.slug, "version": self.version, "frame": self.frame.model_dump(mode="json"),
                 "published_at": iso(self.published_at), "published_by": self.published_by,
-                "rollback_of": self.rollback_of}
+                "drafted_by": self.drafted_by, "rollback_of": self.rollback_of}
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class Published:
     linted_on: dt.date
     policy: str
     checker: RequestCheck
+    priority_words: object = None  # the révélateur's compiled priority words (revelateur.priorities)
 
     @property
     def slug(self) -> str:

@@ -22,6 +22,7 @@ from app.errors import CadreError, FrameRefusal, JudgeUnavailable
 from app.frames.links import console_url
 from app.frames.records import Decision, Hit, Published
 from app.messages import both, text
+from app.revelateur import priorities
 from app.revelateur.judge import Judge, NoAnswer, Verdict
 
 EXCERPT = 200
@@ -141,7 +142,7 @@ def judge_later(judge: Judge, seen: Review, decision: Decision, add: Callable[[D
 def record_verdict(decision: Decision, verdict: Verdict, seen: Review, refused: bool) -> None:
     """The judge's answer in the decision: its priority when the request gave none, a ``judge`` finding when
     it does not fit (with the judge's sentence when excerpts are kept for this request)."""
-    if decision.priority is None and verdict.priority is not None:
+    if verdict.priority is not None and (decision.priority is None or decision.priority_source == "words"):
         decision.priority, decision.priority_source = verdict.priority, "judge"
     if verdict.fits:
         return
@@ -186,8 +187,10 @@ def _excerpt(text: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------- priority
-def attribute_priority(decision: Decision, header: str | None, payload: dict[str, Any], published: Published) -> None:
-    """The priority the request says it serves: ``x-cadre-priority``, else ``metadata.cadre_priority``.
+def attribute_priority(decision: Decision, header: str | None, payload: dict[str, Any], published: Published,
+                       text: str = "") -> None:
+    """The priority the request serves: ``x-cadre-priority``, else ``metadata.cadre_priority``, else the frame's
+    own priority words found in ``text`` (``priority_source: words``; the judge, when on, may refine it).
 
     ``cadre_priority`` is taken out of ``metadata`` (and an emptied ``metadata`` with it) before forwarding:
     it is for Cadre, and an upstream may refuse a key it does not know or metadata on an endpoint without
@@ -202,6 +205,8 @@ def attribute_priority(decision: Decision, header: str | None, payload: dict[str
             del payload["metadata"]
         if rank is None:
             rank, source = _rank(declared, published), "metadata"
+    if rank is None and text:
+        rank, source = priorities.attribute(published, text), "words"
     if rank is not None:
         decision.priority, decision.priority_source = rank, source
 

@@ -147,14 +147,18 @@ class DecisionQueries(StoreBase):
             return [_decision_dict(r) for r in (await conn.execute(query)).all()]
 
     async def traffic(self, since: dt.datetime) -> dict[str, dict[str, int]]:
-        """Per frame, requests by outcome since ``since`` (for the console's list)."""
+        """Per frame, requests by outcome since ``since``, and under "against" those the check found against the
+        frame (for the console's list)."""
         t = db.decisions
-        query = (sa.select(t.c.frame, t.c.outcome, sa.func.count()).where(t.c.at >= since)
-                 .group_by(t.c.frame, t.c.outcome))
+        query = (sa.select(t.c.frame, t.c.outcome, t.c.check_outcome, sa.func.count()).where(t.c.at >= since)
+                 .group_by(t.c.frame, t.c.outcome, t.c.check_outcome))
         out: dict[str, dict[str, int]] = {}
         async with self.reading() as conn:
-            for frame_slug, outcome, count in (await conn.execute(query)).all():
-                out.setdefault(frame_slug or "", {})[outcome] = int(count)
+            for frame_slug, outcome, check, count in (await conn.execute(query)).all():
+                counts = out.setdefault(frame_slug or "", {})
+                counts[outcome] = counts.get(outcome, 0) + int(count)
+                if check == "off_frame":
+                    counts["against"] = counts.get("against", 0) + int(count)
         return out
 
     async def forget_excerpts(self, before: dt.datetime) -> int:

@@ -64,6 +64,9 @@ def _people(conn: Connection) -> None:
     """Named console accounts with roles, one-time invitations, and sessions kept server-side."""
     for table in (db.people, db.invitations, db.console_sessions):
         table.create(conn, checkfirst=True)
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("frame_versions")}
+    if "drafted_by" not in columns:  # the history names who wrote a version as well as who published it
+        conn.exec_driver_sql("ALTER TABLE frame_versions ADD COLUMN drafted_by VARCHAR(200)")
 
 
 STEPS: list[tuple[str, Step]] = [

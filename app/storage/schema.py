@@ -43,6 +43,7 @@ frame_versions = sa.Table(
     sa.Column("published_at", When, nullable=False),
     sa.Column("published_by", sa.String(200), nullable=False),
     sa.Column("rollback_of", sa.Integer, nullable=True),
+    sa.Column("drafted_by", sa.String(200), nullable=True),  # who last saved the draft it was made from (0005)
 )
 
 api_keys = sa.Table(
