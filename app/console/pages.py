@@ -27,6 +27,7 @@ from app.console.views import (
     frame_status,
     snippets,
     step_after,
+    steps_to_redo,
 )
 from app.console.web import (
     AdminDep,
@@ -50,7 +51,7 @@ from app.storage.outcomes import (
     InvalidSlug,
     RevisionMismatch,
 )
-from app.storage.store import MAX_RATE_LIMIT, SLUG, check_slug
+from app.storage.store import MAX_RATE_LIMIT, check_slug
 
 router = APIRouter(prefix="/admin", route_class=ConsoleRoute, include_in_schema=False)
 NOTICES = ("saved", "published", "rolled_back", "changed", "key_revoked", "signed_out", "guide_done",
@@ -98,7 +99,7 @@ async def frames(v: AdminDep, notice: str | None = None) -> Response:
 @router.get("/new")
 async def new_frame_page(v: EditorDep) -> Response:
     return render(v, "guide.html", step="name", steps=STEP_NAMES, state=None, values={"name": "", "slug": "",
-                  "language": v.lang}, problems={}, findings=[], checked=False)
+                  "language": v.lang}, problems={}, findings=[], checked=False, todo=set())
 
 
 @router.post("/new")
@@ -114,9 +115,8 @@ async def new_frame(v: EditorDep) -> Response:
         problems["name"] = "guide_name_required"
     elif len(name) > 200:
         problems["name"] = "form_too_long"
-    if wanted and not SLUG.fullmatch(wanted):
-        problems["slug"] = "guide_slug_invalid"
-    elif wanted in taken:
+    wanted = slugify(wanted) if wanted else ""  # "Mon Slug!" -> "mon-slug": derived, not refused
+    if wanted in taken:
         problems["slug"] = "guide_slug_taken"
     slug = wanted or slugify(name, taken)
     if not problems:
@@ -126,7 +126,7 @@ async def new_frame(v: EditorDep) -> Response:
             problems["slug"] = "guide_slug_taken"
     if problems:
         return render(v, "guide.html", 400, step="name", steps=STEP_NAMES, state=None, values=values,
-                      problems=problems, findings=[], checked=False)
+                      problems=problems, findings=[], checked=False, todo=set())
     return redirect(f"/admin/frames/{slug}/guide/{STEP_NAMES[1]}")
 
 
@@ -138,7 +138,8 @@ async def guide_page(slug: str, step_name: str, v: EditorDep, checked: bool = Fa
     state = await v.services.store.get_frame(slug)
     findings = [f for f in lint(state.draft) if step.concerns(f)] if checked else []
     return render(v, "guide.html", step=step_name, step_def=step, steps=STEP_NAMES, state=state,
-                  values=values_from_frame(state.draft), problems={}, findings=findings, checked=checked)
+                  values=values_from_frame(state.draft), problems={}, findings=findings, checked=checked,
+                  todo=steps_to_redo(state.draft))
 
 
 @router.post("/frames/{slug}/guide/{step_name}")
@@ -162,7 +163,7 @@ async def guide_answer(slug: str, step_name: str, v: EditorDep) -> Response:
     if problems:
         return render(v, "guide.html", 409 if "guide_conflict" in problems.values() else 400, step=step_name,
                       step_def=step, steps=STEP_NAMES, state=state, values=values, problems=problems,
-                      findings=[], checked=False)
+                      findings=[], checked=False, todo=steps_to_redo(state.draft))
     if errors(f for f in lint(state.draft) if step.concerns(f)):
         return redirect(f"/admin/frames/{slug}/guide/{step_name}?checked=true")
     following = step_after(step_name)

@@ -172,6 +172,12 @@ def find_step(name: str) -> Step | None:
     return next((s for s in STEPS if s.name == name), None)
 
 
+def steps_to_redo(draft: Frame) -> set[str]:
+    """The guided path's steps whose answer still has an error (skipped with "continue anyway"): "à reprendre"."""
+    found = errors(lint(draft))
+    return {s.name for s in STEPS if any(s.concerns(f) for f in found)}
+
+
 def step_after(name: str) -> str | None:
     index = STEP_NAMES.index(name)
     return STEP_NAMES[index + 1] if index + 1 < len(STEP_NAMES) else None

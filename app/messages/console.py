@@ -115,6 +115,7 @@ CONSOLE: dict[str, dict[str, str]] = {
     "guide_clear": {"fr": "Clair : rien à redire.", "en": "Clear: nothing to object."},
     "guide_next": {"fr": "Enregistrer et continuer", "en": "Save and continue"},
     "guide_finish": {"fr": "Enregistrer et relire le cadre", "en": "Save and review the frame"},
+    "guide_redo": {"fr": "à reprendre", "en": "to redo"},
     "guide_skip": {"fr": "Continuer quand même", "en": "Continue anyway"},
     "guide_to_editor": {"fr": "Ouvrir l'éditeur complet", "en": "Open the full editor"},
     "guide_conflict": {"fr": "Quelqu'un a modifié ce cadre entre-temps : voici sa version, reprenez votre "
@@ -133,9 +134,8 @@ CONSOLE: dict[str, dict[str, str]] = {
     "guide_name_label": {"fr": "Nom de l'activité", "en": "Business name"},
     "guide_name_required": {"fr": "Donnez un nom à votre activité.", "en": "Give your business a name."},
     "guide_slug_label": {"fr": "Identifiant (facultatif)", "en": "Identifier (optional)"},
-    "guide_slug_hint": {"fr": "Minuscules, chiffres et tirets. Laissez vide : Cadre le déduit du nom.",
-                        "en": "Lower-case letters, digits and hyphens. Leave empty: Cadre derives it from the "
-                              "name."},
+    "guide_slug_hint": {"fr": "L'adresse du cadre dans la console. Laissez vide : Cadre la déduit du nom.",
+                        "en": "The frame's address in the console. Leave empty: Cadre derives it from the name."},
     "guide_slug_invalid": {"fr": "Identifiant invalide : minuscules, chiffres et tirets, 64 au plus.",
                            "en": "Invalid identifier: lower-case letters, digits and hyphens, 64 at most."},
     "guide_slug_taken": {"fr": "Cet identifiant est déjà pris : choisissez-en un autre.",
