@@ -54,8 +54,7 @@ from app.storage.outcomes import (
 from app.storage.store import MAX_RATE_LIMIT, check_slug
 
 router = APIRouter(prefix="/admin", route_class=ConsoleRoute, include_in_schema=False)
-NOTICES = ("saved", "published", "rolled_back", "changed", "key_revoked", "signed_out", "guide_done",
-           "nothing_to_publish")
+NOTICES = ("key_revoked", "welcome")
 OUTCOMES = ("forwarded", "refused", "failed")
 DECISIONS_PAGE = 50
 NEW_KEY_PATH = "/admin/keys"
