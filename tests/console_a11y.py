@@ -61,8 +61,8 @@ def covered_focus(page: Any, stops: int = 400) -> tuple[int, list[str]]:
     covered: list[str] = []
     for _ in range(stops):
         page.keyboard.press("Tab")
-        where = page.evaluate("() => { const e = document.activeElement; return e ? (e.id || e.name || '') + "
-                              "'|' + e.tagName + '|' + Math.round(e.getBoundingClientRect().top) : ''; }")
+        where = page.evaluate("() => { const e = document.activeElement; return e ? e.outerHTML.slice(0, 200) + "
+                              "'|' + Math.round(e.getBoundingClientRect().top + window.scrollY) : ''; }")
         if seen and where == seen[0]:
             break  # round the page once
         seen.append(where)

@@ -146,6 +146,21 @@
     });
   }
 
+  // ------------------------------------------------------------------------------- focus in view
+  // The sticky action bar must never cover the focused control (WCAG 2.2, 2.4.11). The stylesheet's
+  // scroll-padding handles most moves; when the browser left the control under the bar, scroll it out.
+  function focusAboveBar(bar) {
+    document.addEventListener("focusin", function (event) {
+      var target = event.target;
+      if (!target || !target.getBoundingClientRect || bar.contains(target)) { return; }
+      var r = target.getBoundingClientRect();
+      var b = bar.getBoundingClientRect();
+      if (r.bottom > b.top && r.top < b.bottom) {
+        window.scrollBy(0, Math.ceil(r.bottom - b.top) + 12);
+      }
+    });
+  }
+
   // ---------------------------------------------------------------------------------------- lists
   function renumber(fieldset) {
     var path = fieldset.getAttribute("data-list");
@@ -255,6 +270,8 @@
       listButtons(editor, changed);
       unsavedGuard(editor);
     }
+    var bar = document.getElementById("editor-actions");
+    if (bar) { focusAboveBar(bar); }
     copyButtons();
   });
 })();
