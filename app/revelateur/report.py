@@ -323,7 +323,7 @@ def wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
     """A label in lines of ``width`` characters at most, cut between words (a word longer than a line is cut)."""
     lines: list[str] = []
     current = ""
-    for word in label.split():
+    for word in label.split(" "):  # not on no-break spaces: French keeps « : » with its word
         while len(word) > width:
             if current:
                 lines.append(current)
