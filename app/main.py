@@ -14,19 +14,19 @@ from fastapi.responses import RedirectResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
-from app.api import docs, handlers, health, metrics
+from app.api import docs, handlers, health, metrics, people
 from app.api import frames as admin_api
 from app.api import reports as report_api
 from app.config import Settings
+from app.console import decision_pages, editor_pages, people_pages, report_pages
 from app.console import pages as admin_pages
-from app.console import report_pages
 from app.console.state import STATIC_DIR, build_console
 from app.gateway import openapi
 from app.gateway.app import Gateway
 from app.mcp.http import McpEndpoint
 from app.messages import both
 from app.ops import request_ids
-from app.services import start_services, stop_services
+from app.services import forget_old_excerpts, start_services, stop_services
 
 log = logging.getLogger("cadre")
 
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning(both("config.upstream_no_key", url=url))
         console = build_console(settings, services.admin_hashes)  # its own HTML environment (autoescape)
         tasks = [asyncio.create_task(services.cache.watch()), asyncio.create_task(services.decisions.run()),
-                 asyncio.create_task(services.limiter.run())]
+                 asyncio.create_task(services.limiter.run()), asyncio.create_task(forget_old_excerpts(services))]
         # Everything loaded so far lives as long as the process: keep it out of the cyclic collector's full
         # passes, which otherwise walk every imported object and stall requests (bench/README.md).
         gc.collect()
@@ -95,7 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   "then injects it into every prompt.")
     app.include_router(admin_api.router)
     app.include_router(report_api.router)
-    app.include_router(report_pages.router)  # before admin_pages: its last route answers any /admin path
+    app.include_router(people.router)
+    for pages in (report_pages, people_pages, decision_pages, editor_pages):
+        app.include_router(pages.router)  # before admin_pages: its last route answers any /admin path
     app.include_router(admin_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     docs.install(app)  # /docs and /redoc, their scripts from a package rather than a CDN

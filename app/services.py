@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hmac
 from dataclasses import dataclass, field
 
@@ -91,6 +92,18 @@ async def admin_hashes(settings: Settings, store: Store) -> set[str]:
     if token is not None:
         print(f"\nCadre: admin token generated (shown once, stored hashed): {token}\n", flush=True)
     return await store.admin_token_hashes()
+
+
+EXCERPT_SWEEP_SECONDS = 3600.0
+
+
+async def forget_old_excerpts(services: Services, every: float = EXCERPT_SWEEP_SECONDS) -> None:
+    """Erase request excerpts older than CADRE_EXCERPT_DAYS, now and then every hour (a background task)."""
+    while True:
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=services.settings.excerpt_days)
+        with contextlib.suppress(StoreUnavailable):
+            await services.store.forget_excerpts(cutoff)
+        await asyncio.sleep(every)
 
 
 async def stop_services(services: Services) -> None:

@@ -18,9 +18,6 @@ from tests.support import ROOT
 
 MAX_LINES = 400
 DATA_TABLES = ["app/revelateur/concepts.py", "app/frames/wordlists.py", "app/messages/*.py"]  # words, not code
-# Over the limit today and not data: to be split (reported to the lead, issue 11). Each shows as XFAIL until it is;
-# once split, its test passes and fails as XPASS(strict): remove it from here then.
-TO_SPLIT = ["app/console/pages.py"]
 
 
 def test_the_import_contracts_hold() -> None:
@@ -45,14 +42,7 @@ def _code_modules() -> list[Path]:
 
 def test_no_module_of_app_is_over_400_lines_but_data_tables() -> None:
     over = {str(p.relative_to(ROOT)): _lines(p) for p in _code_modules() if _lines(p) > MAX_LINES}
-    new = {name: lines for name, lines in over.items() if name not in TO_SPLIT}
-    assert not new, f"over {MAX_LINES} lines (split the second job out): {new}"
-
-
-@pytest.mark.parametrize("module", TO_SPLIT)
-@pytest.mark.xfail(strict=True, reason=f"over {MAX_LINES} lines today: to be split")
-def test_a_long_module_is_split(module: str) -> None:
-    assert _lines(ROOT / module) <= MAX_LINES
+    assert not over, f"over {MAX_LINES} lines (split the second job out): {over}"
 
 
 # -------------------------------------------------------------------------------------------- the tests

@@ -41,31 +41,31 @@ def test_two_people_save_at_once_and_nothing_is_lost(browser, serve):
     claire.get_by_role("button", name="Enregistrer le brouillon").click()
     expect(claire.get_by_role("status").filter(has_text="Brouillon enregistré.")).to_be_visible()
 
+    # Different fields: merged field by field, nothing to choose.
     marc.get_by_label("Offre").fill(OFFER_MARC)
     marc.get_by_role("button", name="Enregistrer le brouillon").click()
-    conflict = marc.locator(".notice-conflict")
-    expect(conflict.get_by_role("heading")).to_have_text("Claire a enregistré une autre version à l'instant")
-    expect(marc.get_by_label("Offre")).to_have_value(OFFER_MARC)  # his input is still there
-    rows = conflict.locator("tbody tr")
-    expect(rows).to_have_count(2)
-    expect(rows.filter(has_text="Promesse")).to_contain_text(PROMISE_CLAIRE)  # her version, to compare
-    expect(rows.filter(has_text="Promesse")).to_contain_text(old_promise)
-    expect(rows.filter(has_text="Offre")).to_contain_text(OFFER_MARC)
-    assert stored_draft(base)["promise"] == PROMISE_CLAIRE  # hers is stored, his is not yet
-    shot(marc, "editing-01-conflict")
-
-    # Marc keeps her promise and his offer, then saves deliberately: both changes are in.
-    marc.get_by_label("Promesse").fill(PROMISE_CLAIRE)
-    conflict.get_by_role("button", name="Enregistrer ma version").click()
-    expect(marc.get_by_role("status").filter(has_text="Brouillon enregistré.")).to_be_visible()
+    expect(marc.get_by_role("status").filter(has_text="avec les changements faits entre-temps")).to_be_visible()
     draft = stored_draft(base)
     assert (draft["offer"], draft["promise"]) == (OFFER_MARC, PROMISE_CLAIRE)
 
-    # Claire's page is now stale in turn: her next save is stopped the same way.
-    claire.get_by_label("Besoin").fill("Rouler tous les jours sans y penser")
-    claire.get_by_role("button", name="Valider et publier").click()
-    expect(claire.locator(".notice-conflict h2")).to_have_text("Marc a enregistré une autre version à l'instant")
-    assert stored_draft(base)["need"] == good_frame()["need"]
+    # The same field: the page comes back with his input, her version beside it, and a choice for it only.
+    marc.get_by_label("Promesse").fill("Votre vélo réparé le jour même.")
+    claire.get_by_label("Promesse").fill(old_promise)
+    claire.get_by_role("button", name="Enregistrer le brouillon").click()  # her page was stale too: merged
+    expect(claire.get_by_role("status").filter(has_text="Brouillon enregistré")).to_be_visible()
+    marc.get_by_role("button", name="Enregistrer le brouillon").click()
+    conflict = marc.locator(".notice-conflict")
+    expect(conflict.get_by_role("heading")).to_have_text("Claire a enregistré une autre version à l'instant")
+    expect(marc.get_by_label("Promesse")).to_have_value("Votre vélo réparé le jour même.")  # still there
+    rows = conflict.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.filter(has_text="Promesse")).to_contain_text(old_promise)
+    assert stored_draft(base)["promise"] == old_promise  # hers is stored, his is not yet
+    shot(marc, "editing-01-conflict")
+    conflict.get_by_role("button", name="Enregistrer avec mes choix").click()  # "keep mine" is the default
+    expect(marc.get_by_role("status").filter(has_text="Brouillon enregistré.")).to_be_visible()
+    draft = stored_draft(base)
+    assert (draft["offer"], draft["promise"]) == (OFFER_MARC, "Votre vélo réparé le jour même.")
     assert errors == ([], [])
     for page in (claire, marc):
         page.context.close()
@@ -113,14 +113,19 @@ def test_keyboard_only_sign_in_with_visible_focus_in_the_browsers_language(brows
     page = new_page(browser, locale="en-GB")
     page.goto(base + "/admin")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("heading", name="Sign in to the console")).to_be_visible()
-    for _ in range(8):  # skip link, brand, language switch, then the token field
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    for _ in range(8):  # skip link, brand, language switch, then the setup code's field
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.id") == "token":
             break
     assert page.evaluate("document.activeElement.id") == "token"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     page.keyboard.type("test-admin-token-0123456789")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # past "Where to find it?"
+    page.keyboard.type("Claire")
+    page.keyboard.press("Tab")
+    page.keyboard.type("un mot de passe de test")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Your frames")).to_be_visible()
     page.keyboard.press("Tab")

@@ -153,21 +153,24 @@ def test_owner_journey_from_first_frame_to_revoked_key(browser, serve, upstream)
     shot(page, "journey-06-history-diff", doc="history-diff")
     assert ask(base, secret) and PROMISE_V2 in system_text(upstream)
 
+    page.get_by_role("link", name="Republier la v1").click()  # asks first, showing what would change
     page.get_by_role("button", name="Republier la v1").click()
     expect(page.get_by_role("status").filter(has_text="Version republiée")).to_be_visible()
     expect(page.locator(".version").first).to_contain_text("retour à la v1")
     assert ask(base, secret) and PROMISE_V1 in system_text(upstream)
     shot(page, "journey-07-rolled-back")
 
-    # Decisions: every request is there, filterable by outcome.
+    # Decisions: every request is there, in words, filterable by outcome.
     page.get_by_role("link", name="Décisions", exact=True).first.click()
-    expect(page.locator("table.decisions tbody tr")).to_have_count(3)
+    expect(page.locator(".decision")).to_have_count(3)
+    expect(page.locator(".decision").first).to_contain_text("Envoyée à l'IA avec le cadre (v3).")
     page.get_by_label("Décision", exact=True).select_option("refused")
     page.get_by_role("button", name="Filtrer").click()
     expect(page.get_by_text("Aucune requête pour ces filtres.")).to_be_visible()
 
     # Revoke: the next call is refused at once.
     page.get_by_role("link", name="Clés d'API").click()
+    page.get_by_role("link", name="Révoquer la clé « Site web »").click()
     page.get_by_role("button", name="Révoquer la clé « Site web »").click()
     expect(page.get_by_role("status").filter(has_text="Clé révoquée")).to_be_visible()
     with pytest.raises(openai.AuthenticationError) as refused:
@@ -176,8 +179,8 @@ def test_owner_journey_from_first_frame_to_revoked_key(browser, serve, upstream)
     page.get_by_role("link", name="Décisions", exact=True).first.click()
     page.get_by_label("Décision", exact=True).select_option("failed")
     page.get_by_role("button", name="Filtrer").click()
-    expect(page.locator("table.decisions tbody tr")).to_have_count(1)
-    expect(page.locator("table.decisions tbody tr")).to_contain_text("clé inconnue ou révoquée")
+    expect(page.locator(".decision")).to_have_count(1)
+    expect(page.locator(".decision")).to_contain_text("Pas de réponse : clé inconnue ou révoquée.")
 
     # English by the switch, remembered.
     page.get_by_role("link", name="English").click()

@@ -7,9 +7,10 @@ import re
 
 from app.console.diff import diff_frames, items_diff, words_diff
 from app.console.forms import apply_list_op, frame_from_values, slugify, values_from_frame
-from app.console.sessions import Throttle, clean_name
+from app.console.sessions import Throttle
 from app.frames.model import Frame
 from app.messages import formats as strings
+from app.storage.people_store import clean_name, name_key
 from tests.support import ROOT, good_frame
 
 
@@ -66,18 +67,22 @@ def test_slugs_from_names():
     assert slugify("Œuvres & Cie — Lyon 7e") == "oeuvres-cie-lyon-7e"
     assert slugify("Atelier Rustine", taken=["atelier-rustine", "atelier-rustine-2"]) == "atelier-rustine-3"
     assert slugify("!!!") == "cadre"
-    assert clean_name("  Claire\x00 \n Martin ") == "Claire Martin" and clean_name("") == "admin"
+    assert clean_name("  Claire\x00 \n Martin ") == "Claire Martin" and clean_name("") == ""
+    assert name_key("  Clément  DUBOIS") == name_key("clement dubois")  # sign-in by name: accents, case
 
 
 def test_time_in_words():
-    now = dt.datetime(2026, 3, 12, 14, 5, tzinfo=dt.UTC)
+    now = dt.datetime(2026, 3, 12, 14, 5, 9, tzinfo=dt.UTC)
     assert strings.ago(now - dt.timedelta(seconds=20), now, "fr") == "à l'instant"
     assert strings.ago(now - dt.timedelta(days=2, hours=3), now, "fr") == "il y a 2 jours"
     assert strings.ago(now - dt.timedelta(hours=1), now, "en") == "1 hour ago"
     assert strings.ago(now - dt.timedelta(days=400), now, "fr") == "il y a 1 an"
     paris = strings.when(now, dt.timezone(dt.timedelta(hours=1)), "fr")
-    assert paris == "12/03/2026 à 15:05"
-    assert strings.when(now, dt.UTC, "en") == "12 Mar 2026, 14:05"
+    assert paris == "12/03/2026 à 15:05:09"  # to the second
+    assert strings.when(now, dt.UTC, "en") == "12 Mar 2026, 14:05:09"
+    assert strings.duration(3.2, "fr") == "moins d'une seconde" and strings.duration(999, "en") == "under a second"
+    assert strings.duration(1000, "fr") == "1 seconde" and strings.duration(42_500, "en") == "42 seconds"
+    assert strings.duration(125_000, "fr") == "2 min 5 s"
     assert strings.count("status_draft_blocked", 3, "fr") == "brouillon\u00a0: 3 points à clarifier"  # no-break
     assert strings.count("status_draft_blocked", 1, "en") == "draft: 1 point to clarify"
 

@@ -66,12 +66,12 @@ def test_the_report_counts_a_known_sequence_of_requests(serve, upstream: FakeUps
     # (The révélateur's checks, recorded by the gateway once they are in, add a sentence on their own.)
     assert [s for s in body["sentences"]["fr"] if "vérifiées" not in s] == [
         "7 demandes sur la période (transmises\u00a0: 4, refusées\u00a0: 2, en échec\u00a0: 1).",
-        "100\u00a0% des demandes transmises ne servaient aucune priorité.",
+        "100\u00a0% des demandes transmises n'ont pu être rattachées à aucune priorité (non attribuées).",
         "Les priorités ont changé 2 fois en 30 jours\u00a0: l'IA a servi une stratégie qui bougeait. "
         "Stabilisez le classement avant de le juger.",
         "4 versions publiées sur la période.",
     ]
-    assert body["sentences"]["en"][1] == "100% of generation served no priority."
+    assert body["sentences"]["en"][1] == "100% of forwarded requests could not be tied to a priority (not attributed)."
     assert "charts" not in body
 
     # The other frame's report holds its own two requests only.

@@ -25,7 +25,8 @@ def traffic(url: str, key: str, n: int) -> None:
 
 
 def test_the_page_needs_a_session_and_escapes_the_frame(serve, upstream):
-    served = start(serve, frame=good_frame(name="Atelier <b>Rustine</b>", priorities=["<img src=x>", "Fidéliser"]))
+    frame = good_frame(name="Atelier <b>Rustine</b>", priorities=["<img src=x>", "Fidéliser les cyclistes du quartier"])
+    served = start(serve, frame=frame)
     traffic(served.url, served.key, 2)
     with ConsoleClient(served.url) as console:
         r = console.get("/admin/frames/rustine/report?days=7")

@@ -37,8 +37,8 @@ def test_the_report_counts_checks_priorities_and_refusal_items(serve, upstream, 
     assert (top["item"], top["kind"], top["count"]) == (REFUSAL, "refusal", 2)
     assert any("VTT neufs" in example for example in top["examples"])  # the refused one's excerpt (default)
     fr = body["sentences"]["fr"]
-    assert "40\u00a0% des demandes transmises ne servaient aucune priorité." in fr
+    assert "40\u00a0% des demandes transmises n'ont pu être rattachées à aucune priorité (non attribuées)." in fr
     assert "La priorité 2 reçoit plus de demandes que la priorité 1 (2 contre 1)." in fr
     assert "33\u00a0% des demandes vérifiées sortaient du cadre." in fr
     assert f"Refus le plus demandé quand même\u00a0: «\u00a0{REFUSAL}\u00a0» (2 demandes)." in fr
-    assert "40% of generation served no priority." in body["sentences"]["en"]
+    assert "40% of forwarded requests could not be tied to a priority (not attributed)." in body["sentences"]["en"]

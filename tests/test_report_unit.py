@@ -64,8 +64,8 @@ def test_traffic_by_priority_and_the_no_priority_sentence():
     assert r.no_priority_percent == 41
     assert r.off_frame_percent == 5  # 5 of 105 checked, rounded
     fr, en = r.sentences("fr"), r.sentences("en")
-    assert "41\u00a0% des demandes transmises ne servaient aucune priorité." in fr
-    assert "41% of generation served no priority." in en
+    assert "41\u00a0% des demandes transmises n'ont pu être rattachées à aucune priorité (non attribuées)." in fr
+    assert "41% of forwarded requests could not be tied to a priority (not attributed)." in en
     assert r.inversions() == [(2, 1), (3, 1), (3, 2)]
     assert "La priorité 3 reçoit plus de demandes que la priorité 1 (30 contre 9)." in fr
     assert "Priority 3 gets more requests than priority 1 (30 against 9)." in en
@@ -85,7 +85,7 @@ def test_only_declared_priorities_are_compared():
     assert r.inversions() == []
     labels = [b.label for b in r.priority_bars("fr")]
     assert labels == ["Priorité 1 · Réparations rapides et fiables", "Priorité 2 · Fidéliser les cyclistes du "
-                      "quartier", "Priorité 3 (plus déclarée)", "Aucune priorité"]
+                      "quartier", "Priorité 3 (plus déclarée)", "Non attribuées"]
 
 
 def test_percentages_round_halves_up_and_need_a_whole():
@@ -153,7 +153,7 @@ def test_no_frame_published_yet():
     assert r.priorities == () and r.language == "fr"
     assert r.sentences("fr")[0] == ("2 demandes sur la période (transmises\u00a0: 0, refusées\u00a0: 2, "
                                     "en échec\u00a0: 0).")
-    assert [b.label for b in r.priority_bars("en")] == ["No priority"]
+    assert [b.label for b in r.priority_bars("en")] == ["Not attributed"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -174,13 +174,15 @@ def test_charts_are_well_formed_accessible_svg(lang):
         widths = [float(x.get("width", "0")) for x in root.iter(f"{SVG}rect")]
         assert max(widths) <= float(root.get("viewBox", "").split()[2]), name
     priorities = ET.fromstring(charts["priorities"])
-    labels = [t.text for t in priorities.iter(f"{SVG}text")]
+    labels = [" ".join(t.itertext()) for t in priorities.iter(f"{SVG}text")]
     assert "<script>" not in charts["priorities"]
-    assert any(label and label.endswith("…") and "<script>" in label for label in labels)  # escaped, then read back
+    long = "Des <script>alert(1)</script> & « guillemets » très très longs"
+    assert any(label.endswith(long) for label in labels)  # escaped, read back whole: wrapped, never cut
+    assert max(len(t.text or "") for t in priorities.iter(f"{SVG}tspan")) <= 36  # lines that fit 320 units
     desc = priorities.find(f"{SVG}desc")
     assert desc is not None and desc.text is not None
     assert ("Priorité 1 · Réparations rapides et fiables: 3" if lang == "fr"
             else "Priority 1 · Réparations rapides et fiables: 3") in desc.text
-    outcomes = [t.text for t in ET.fromstring(charts["outcomes"]).iter(f"{SVG}text")]
+    outcomes = [" ".join(t.itertext()) for t in ET.fromstring(charts["outcomes"]).iter(f"{SVG}text")]
     assert outcomes[:2] == (["Transmises", "4"] if lang == "fr" else ["Forwarded", "4"])
     assert ("Refusées\u00a0: aucun cadre publié" if lang == "fr" else "Refused: no frame published") in outcomes

@@ -98,7 +98,7 @@ def test_flag_forwards_and_records_the_finding(flag, upstream, endpoint, stream)
     assert record["check_outcome"] == "off_frame"
     assert json.loads(record["findings"]) == [
         {"item": REFUSAL, "kind": "refusal", "field": "refusals[0]", "source": "request"}]
-    assert record["excerpt"] is None  # CADRE_STORE_EXCERPTS=refused (default): only refused requests
+    assert record["excerpt"] and "VTT neufs" in record["excerpt"]  # CADRE_STORE_EXCERPTS=flagged (default)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
@@ -188,6 +188,28 @@ def test_excerpts_all_keeps_every_checked_request(serve, upstream):
     with served.client() as client:
         ask(client, "chat", FITS)
     assert latest(served, mark)["excerpt"] == FITS
+
+
+def test_excerpts_refused_keeps_only_refused_requests(serve, upstream):
+    served = start(serve, store_excerpts="refused")
+    mark = last_id(served)
+    with served.client() as client:
+        ask(client, "chat", OFF_FRAME)
+        ask(client, "chat", FITS)
+    assert [r["excerpt"] for r in served.decisions()["data"] if r["id"] > mark] == [None, None]
+
+
+def test_excerpts_are_erased_after_their_retention(serve, upstream):
+    served = start(serve)  # flagged, kept CADRE_EXCERPT_DAYS (30)
+    mark = last_id(served)
+    with served.client() as client:
+        ask(client, "chat", OFF_FRAME)
+    assert latest(served, mark)["excerpt"]
+    with served.admin() as admin:  # what the hourly clean-up runs, brought forward by the management API
+        erased = admin.post("/api/decisions/forget-excerpts", params={"days": 0})
+        assert erased.status_code == 200 and erased.json()["erased"] == 1
+    record = latest(served, mark)
+    assert record["excerpt"] is None and record["check_outcome"] == "off_frame"
 
 
 def test_excerpts_none_keeps_nothing_even_when_refused(serve, upstream):

@@ -182,8 +182,11 @@ def test_under_flag_the_judge_runs_after_the_answer_and_its_finding_arrives_late
     record = decision(judged, r)  # held until the judge answered: when it shows, the finding is in it
     assert upstream.judge_answered == 1
     assert (record["outcome"], record["check_outcome"]) == ("forwarded", "off_frame")
-    # Excerpts are kept for refused requests only (the default): the judge's sentence goes with them.
-    assert findings(record) == [{"item": REFUSAL, "kind": "refusal", "field": "refusals[2]", "source": "judge"}]
+    # Excerpts are kept for flagged and refused requests (the default): the judge's sentence goes with them.
+    found = findings(record)
+    assert [{k: v for k, v in f.items() if k != "why"} for f in found] == [
+        {"item": REFUSAL, "kind": "refusal", "field": "refusals[2]", "source": "judge"}]
+    assert found[0].get("why") and record["excerpt"]
 
 
 def test_under_flag_the_judge_attributes_the_priority(judged, upstream):

@@ -254,6 +254,8 @@ async def decisions(
     since: Annotated[dt.datetime | None, Query(description="ISO date-time; naive means UTC.")] = None,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Page: records with a smaller id.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    check_outcome: Annotated[str | None, Query(max_length=16, pattern=r"^[a-z_]+$",
+                                               description="fits, off_frame ... (what the check found)")] = None,
 ) -> dict[str, Any]:
     if frame:
         check_slug(frame, "frame")
@@ -261,7 +263,17 @@ async def decisions(
         since = since.replace(tzinfo=dt.UTC)
     await services.decisions.flush()  # what this process saw is readable at once
     rows = await services.store.decisions(frame=frame, outcome=outcome, code=code, since=since, before_id=before,
-                                 limit=limit)
+                                          limit=limit, check_outcome=check_outcome)
     next_before = rows[-1]["id"] if len(rows) == limit else None
     return {"object": "list", "data": rows, "next_before": next_before}
+
+
+@router.post("/decisions/forget-excerpts", summary="Erase the request excerpts older than some days now")
+async def forget_excerpts(_: AdminDep, services: ServicesDep,
+                          days: Annotated[int, Query(ge=0, le=3650, description="Keep this many days.")]
+                          ) -> dict[str, Any]:
+    """What Cadre does every hour with CADRE_EXCERPT_DAYS, with another number of days, at once."""
+    await services.decisions.flush()
+    erased = await services.store.forget_excerpts(dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
+    return {"object": "excerpts.forgotten", "erased": erased}
 

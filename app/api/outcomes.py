@@ -20,7 +20,9 @@ from app.storage.outcomes import (
     InvalidSlug,
     InvalidValue,
     KeyNotFound,
+    NameTaken,
     NoChanges,
+    PersonNotFound,
     RevisionMismatch,
     StorageOutcome,
     StoreUnavailable,
@@ -54,6 +56,11 @@ def as_error(outcome: StorageOutcome) -> CadreError:
         case DraftHasErrors(findings=findings):
             return Unprocessable(both("error.draft_has_errors", count=len(findings)),
                                  extra={"findings": [f.as_dict() for f in findings]})
+        case PersonNotFound(person_id=person_id):
+            return NotFound(both("error.person_not_found", person_id=person_id[:60]), code="person_not_found",
+                            param="id")
+        case NameTaken(name=name):
+            return Conflict(both("error.name_taken", name=name), code="name_taken", param="name")
         case NoChanges():
             return Conflict(both("error.no_changes"), code="no_changes")
     return CadreError(both("error.internal_error"), code="internal_error")

@@ -96,10 +96,15 @@ class Settings(BaseSettings):
     decision_buffer_size: int = Field(
         50_000, description="Decision records held in memory at most while the database is away."
     )
-    store_excerpts: Literal["none", "refused", "all"] = Field(
-        "refused",
-        description="Request excerpts (200 characters) kept in the decision log by the révélateur: none, "
-        "refused (the requests it refuses) or all (every checked request).",
+    store_excerpts: Literal["none", "refused", "flagged", "all"] = Field(
+        "flagged",
+        description="Request excerpts (200 characters) kept in the decision log by the révélateur: none (off), "
+        "refused (the requests it refuses), flagged (the requests it flags or refuses) or all (every checked "
+        "request).",
+    )
+    excerpt_days: int = Field(
+        30, ge=1, le=3650, description="Days a request excerpt is kept in the decision log; older ones are erased "
+        "(the decision itself stays).",
     )
     judge_model: str | None = Field(
         None,
@@ -119,12 +124,15 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     console_session_hours: float = Field(
-        12.0, gt=0, description="Hours a console sign-in lasts; then the console asks for the admin token again."
+        12.0, gt=0, description="Hours a console sign-in lasts; then the console asks for the password again."
+    )
+    invitation_hours: float = Field(
+        72.0, gt=0, description="Hours an invitation link to the console stays valid (it works once)."
     )
     console_secret: SecretStr | None = Field(
         None,
-        description="Key that signs console sessions and CSRF tokens. Unset: derived from the admin token, so "
-        "a new admin token signs everyone out.",
+        description="Key that signs the console's CSRF tokens and a new key's one-time display. Unset: derived "
+        "from the admin token.",
     )
     console_time_zone: str = Field(
         "Europe/Paris", description="Time zone of the dates the console shows (UTC if the system lacks it)."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -115,6 +116,60 @@ def apply_list_op(values: Values, op: str) -> Values:
         elif action == "down" and index + 1 < len(items):
             items[index + 1], items[index] = items[index], items[index + 1]
     return {**values, path: items}
+
+
+def revision_of(value: Any) -> int | None:
+    """The revision a form started from (None: overwrite whatever is there)."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return None
+    return number if 0 <= number < 2**31 else None
+
+
+def normalized(values: Values) -> Values:
+    """Values as they would be stored: texts trimmed, empty list items dropped (to compare two versions)."""
+    return {p: [i.strip() for i in v if i.strip()] if isinstance(v, list) else v.strip() for p, v in values.items()}
+
+
+def base_values(text: str) -> Values | None:
+    """The values a form started from (its hidden ``base`` field, JSON), or None when unreadable."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    out: Values = {}
+    for path in FIELD_ORDER:
+        value = data.get(path, [] if path in LIST_FIELDS else "")
+        if path in LIST_FIELDS:
+            if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+                return None
+        elif not isinstance(value, str):
+            return None
+        out[path] = value
+    return out
+
+
+def merge(base: Values | None, theirs: Values, mine: Values) -> tuple[Values, list[str]]:
+    """A field-level three-way merge: each field that only one person changed keeps that change; the fields
+    both changed differently (returned) keep this person's value until they choose. Without a base, every
+    field that differs needs a choice."""
+    b, t, m = (normalized(base) if base is not None else None), normalized(theirs), normalized(mine)
+    merged: Values = {}
+    both: list[str] = []
+    for path in FIELD_ORDER:
+        mine_value = mine.get(path, [] if path in LIST_FIELDS else "")
+        if b is not None and m.get(path, t[path]) == b.get(path):
+            merged[path] = theirs[path]  # only they changed it (or nobody did)
+        elif b is not None and t[path] == b.get(path):
+            merged[path] = mine_value  # only this person changed it
+        else:
+            merged[path] = mine_value
+            if m.get(path, t[path]) != t[path]:
+                both.append(path)
+    return merged, both
 
 
 def findings_by_field(findings: Iterable[Finding]) -> dict[str, list[Finding]]:

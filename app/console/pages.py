@@ -6,61 +6,55 @@ buttons, copy). Every page needs the session and every post its CSRF token (see 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from app.console.diff import diff_frames
 from app.console.forms import (
-    apply_list_op,
     frame_from_values,
     merged,
+    revision_of,
     slugify,
     values_from_form,
     values_from_frame,
 )
-from app.console.sessions import COOKIE_PATH, LANGUAGE_COOKIE, NEW_KEY_COOKIE, NEW_KEY_SECONDS, SESSION_COOKIE
+from app.console.sessions import COOKIE_PATH, LANGUAGE_COOKIE, NEW_KEY_COOKIE, NEW_KEY_SECONDS
 from app.console.views import (
     STEP_NAMES,
-    conflict_rows,
-    editor_view,
     find_step,
     frame_status,
     snippets,
     step_after,
+    steps_to_redo,
 )
 from app.console.web import (
     AdminDep,
-    AnonymousPostDep,
     ConsoleRoute,
+    EditorDep,
+    KeysDep,
     Visitor,
     VisitorDep,
     local_path,
     redirect,
     render,
 )
-from app.errors import InvalidRequest, NotFound
+from app.errors import NotFound
 from app.frames.model import Frame
-from app.frames.records import FrameState, Key, Version
+from app.frames.records import Key
 from app.frames.rules import errors, lint
 from app.messages import formats as strings
 from app.storage.outcomes import (
-    DraftHasErrors,
     FrameArchived,
     FrameNotFound,
     InvalidSlug,
-    NoChanges,
     RevisionMismatch,
 )
-from app.storage.store import MAX_RATE_LIMIT, REFUSAL_STYLES, SLUG, check_slug
+from app.storage.store import MAX_RATE_LIMIT, REFUSAL_STYLES, check_slug
 
 router = APIRouter(prefix="/admin", route_class=ConsoleRoute, include_in_schema=False)
-NOTICES = ("saved", "published", "rolled_back", "changed", "key_revoked", "signed_out", "guide_done",
-           "nothing_to_publish")
+NOTICES = ("key_revoked", "welcome")
 OUTCOMES = ("forwarded", "refused", "failed")
 DECISIONS_PAGE = 50
 NEW_KEY_PATH = "/admin/keys"
@@ -74,49 +68,7 @@ async def _form(request: Request) -> Any:
     return await request.form()
 
 
-# ------------------------------------------------------------------------------------ sign in / out
-@router.get("/sign-in")
-async def sign_in_page(v: VisitorDep, next: str | None = None, notice: str | None = None) -> Response:
-    target = local_path(next)
-    if v.session is not None:
-        return redirect(target)
-    return render(v, "sign_in.html", next=target, error=None, seconds=0, notice=_notice(notice))
-
-
-@router.post("/sign-in")
-async def sign_in(v: AnonymousPostDep) -> Response:
-    form = await _form(v.request)
-    target = local_path(form.get("next"))
-    client = v.request.client.host if v.request.client else "unknown"
-    throttle = v.console.throttle
-    wait = throttle.wait(client)
-    if wait > 0:
-        seconds = math.ceil(wait)
-        response = render(v, "sign_in.html", 429, next=target, error="signin_wait", seconds=seconds,
-                          notice=None)
-        response.headers["retry-after"] = str(seconds)
-        return response
-    token = form.get("token")
-    if not isinstance(token, str) or not token or not v.services.is_admin(token.strip()):
-        seconds = math.ceil(throttle.failed(client))
-        return render(v, "sign_in.html", 401, next=target, error="signin_wrong", seconds=seconds,
-                      notice=None)
-    throttle.succeeded(client)
-    name = form.get("who")
-    _, cookie = v.console.sessions.issue(name if isinstance(name, str) else "")
-    signed_in = redirect(target)
-    signed_in.set_cookie(SESSION_COOKIE, cookie, max_age=int(v.console.sessions.lifetime),
-                         path=COOKIE_PATH, httponly=True, samesite="strict", secure=v.secure())
-    return signed_in
-
-
-@router.post("/sign-out")
-async def sign_out(v: AdminDep) -> Response:
-    response = redirect("/admin/sign-in?notice=signed_out")
-    response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=v.secure())
-    return response
-
-
+# ------------------------------------------------------------------------------------------ language
 @router.get("/language")
 async def language(v: VisitorDep, to: str = "fr", next: str | None = None) -> Response:
     """The language switch: a plain link, remembered for a year (a preference, so no CSRF token needed)."""
@@ -137,19 +89,20 @@ async def frames(v: AdminDep, notice: str | None = None) -> Response:
     traffic = await store.traffic(now - dt.timedelta(days=7))
     rows = [{"state": s, "status": frame_status(s, v.lang, now),
              "keys": [k for k in keys if k.frame == s.slug and k.revoked_at is None],
-             "traffic": traffic.get(s.slug, {})} for s in states]
+             "traffic": traffic.get(s.slug, {}), "against": traffic.get(s.slug, {}).get("against", 0)}
+            for s in states]
     return render(v, "frames.html", rows=rows, notice=_notice(notice), outcomes=OUTCOMES)
 
 
 # ----------------------------------------------------------------------------------- guided path
 @router.get("/new")
-async def new_frame_page(v: AdminDep) -> Response:
+async def new_frame_page(v: EditorDep) -> Response:
     return render(v, "guide.html", step="name", steps=STEP_NAMES, state=None, values={"name": "", "slug": "",
-                  "language": v.lang}, problems={}, findings=[], checked=False)
+                  "language": v.lang}, problems={}, findings=[], checked=False, todo=set())
 
 
 @router.post("/new")
-async def new_frame(v: AdminDep) -> Response:
+async def new_frame(v: EditorDep) -> Response:
     form = await _form(v.request)
     name = str(form.get("name") or "").strip()
     wanted = str(form.get("slug") or "").strip().lower()
@@ -161,9 +114,8 @@ async def new_frame(v: AdminDep) -> Response:
         problems["name"] = "guide_name_required"
     elif len(name) > 200:
         problems["name"] = "form_too_long"
-    if wanted and not SLUG.fullmatch(wanted):
-        problems["slug"] = "guide_slug_invalid"
-    elif wanted in taken:
+    wanted = slugify(wanted) if wanted else ""  # "Mon Slug!" -> "mon-slug": derived, not refused
+    if wanted in taken:
         problems["slug"] = "guide_slug_taken"
     slug = wanted or slugify(name, taken)
     if not problems:
@@ -173,23 +125,24 @@ async def new_frame(v: AdminDep) -> Response:
             problems["slug"] = "guide_slug_taken"
     if problems:
         return render(v, "guide.html", 400, step="name", steps=STEP_NAMES, state=None, values=values,
-                      problems=problems, findings=[], checked=False)
+                      problems=problems, findings=[], checked=False, todo=set())
     return redirect(f"/admin/frames/{slug}/guide/{STEP_NAMES[1]}")
 
 
 @router.get("/frames/{slug}/guide/{step_name}")
-async def guide_page(slug: str, step_name: str, v: AdminDep, checked: bool = False) -> Response:
+async def guide_page(slug: str, step_name: str, v: EditorDep, checked: bool = False) -> Response:
     step = find_step(step_name)
     if step is None:
         raise NotFound("step")
     state = await v.services.store.get_frame(slug)
     findings = [f for f in lint(state.draft) if step.concerns(f)] if checked else []
     return render(v, "guide.html", step=step_name, step_def=step, steps=STEP_NAMES, state=state,
-                  values=values_from_frame(state.draft), problems={}, findings=findings, checked=checked)
+                  values=values_from_frame(state.draft), problems={}, findings=findings, checked=checked,
+                  todo=steps_to_redo(state.draft))
 
 
 @router.post("/frames/{slug}/guide/{step_name}")
-async def guide_answer(slug: str, step_name: str, v: AdminDep) -> Response:
+async def guide_answer(slug: str, step_name: str, v: EditorDep) -> Response:
     step = find_step(step_name)
     if step is None:
         raise NotFound("step")
@@ -198,7 +151,7 @@ async def guide_answer(slug: str, step_name: str, v: AdminDep) -> Response:
     form = await _form(v.request)
     values = merged(values_from_frame(state.draft), values_from_form(form, form.getlist), step.fields)
     frame, problems = frame_from_values(values)
-    revision = _revision(form.get("revision"))
+    revision = revision_of(form.get("revision"))
     if frame is not None:
         try:
             state = await store.save_draft(slug, frame, v.who, if_match=revision)
@@ -209,141 +162,12 @@ async def guide_answer(slug: str, step_name: str, v: AdminDep) -> Response:
     if problems:
         return render(v, "guide.html", 409 if "guide_conflict" in problems.values() else 400, step=step_name,
                       step_def=step, steps=STEP_NAMES, state=state, values=values, problems=problems,
-                      findings=[], checked=False)
+                      findings=[], checked=False, todo=steps_to_redo(state.draft))
     if errors(f for f in lint(state.draft) if step.concerns(f)):
         return redirect(f"/admin/frames/{slug}/guide/{step_name}?checked=true")
     following = step_after(step_name)
     return redirect(f"/admin/frames/{slug}/guide/{following}" if following
                     else f"/admin/frames/{slug}?notice=guide_done")
-
-
-def _revision(value: Any) -> int | None:
-    """The revision the form started from (None: overwrite whatever is there)."""
-    try:
-        number = int(str(value))
-    except ValueError:
-        return None
-    return number if 0 <= number < 2**31 else None
-
-
-# ------------------------------------------------------------------------------------------ editor
-def _editor(v: Visitor, state: FrameState, values: dict[str, Any] | None = None, *, status: int = 200,
-            form_errors: dict[str, str] | None = None, notice: str | None = None, unsaved: bool = False,
-            conflict: FrameState | None = None, blocked: bool = False) -> Response:
-    if values is None:
-        values = values_from_frame(state.draft)
-    frame, parse_errors = frame_from_values(values)
-    view = editor_view(state, values, frame, v.services.prompts, form_errors or parse_errors)
-    changes = conflict_rows(conflict.draft, values) if conflict is not None else []
-    return render(v, "editor.html", status, state=state, view=view, notice=notice, unsaved=unsaved,
-                  conflict=conflict, conflict_changes=changes, blocked=blocked,
-                  status_parts=frame_status(state, v.lang, dt.datetime.now(dt.UTC)))
-
-
-@router.get("/frames/{slug}")
-async def editor(slug: str, v: AdminDep, notice: str | None = None) -> Response:
-    return _editor(v, await v.services.store.get_frame(slug), notice=_notice(notice))
-
-
-@router.post("/frames/{slug}")
-async def editor_post(slug: str, v: AdminDep) -> Response:
-    """Save the draft, publish it, or (without script) add, remove or move a list item."""
-    store = v.services.store
-    form = await _form(v.request)
-    values = values_from_form(form, form.getlist)
-    action = str(form.get("action") or "save")
-    state = await store.get_frame(slug)
-    revision = _revision(form.get("revision"))
-    if action.startswith("list:"):
-        return _editor(v, _at_revision(state, revision), apply_list_op(values, action), unsaved=True)
-    frame, problems = frame_from_values(values)
-    if frame is None:
-        return _editor(v, _at_revision(state, revision), values, status=400, form_errors=problems, unsaved=True)
-    if frame != state.draft:
-        try:
-            state = await store.save_draft(slug, frame, v.who, if_match=revision)
-        except RevisionMismatch:
-            # Someone saved meanwhile: their version is stored, this person's input stays on the page, and
-            # the form now carries the current revision, so saving again (deliberately) replaces theirs.
-            current = await store.get_frame(slug)
-            return _editor(v, current, values, status=409, conflict=current, unsaved=True)
-        v.services.cache.invalidate()
-    if action != "publish":
-        return redirect(f"/admin/frames/{slug}?notice=saved")
-    try:
-        await store.publish(slug, v.who, if_match=state.revision)
-    except DraftHasErrors:
-        return _editor(v, state, status=422, blocked=True)
-    except (NoChanges, FrameArchived):
-        return redirect(f"/admin/frames/{slug}?notice=nothing_to_publish")
-    except RevisionMismatch:
-        current = await store.get_frame(slug)
-        return _editor(v, current, values, status=409, conflict=current, unsaved=True)
-    v.services.cache.invalidate()
-    return redirect(f"/admin/frames/{slug}?notice=published")
-
-
-def _at_revision(state: FrameState, revision: int | None) -> FrameState:
-    """The state as the form knew it: re-shown pages keep the form's revision, so a conflict is still seen."""
-    if revision is None or revision == state.revision:
-        return state
-    return dataclasses.replace(state, revision=revision)
-
-
-@router.post("/frames/{slug}/check")
-async def check(slug: str, v: AdminDep) -> Response:
-    """Live findings while typing (cadre.js): the form in, findings, what blocks publishing and the prompt out."""
-    state = await v.services.store.get_frame(slug)
-    form = await _form(v.request)
-    values = values_from_form(form, form.getlist)
-    frame, problems = frame_from_values(values)
-    view = editor_view(state, values, frame, v.services.prompts, problems)
-    return JSONResponse({
-        "form_errors": {path: v.t(key) for path, key in problems.items()},
-        "findings": [f.as_dict() for found in view.findings.values() for f in found],
-        "blocking": [f.as_dict() for f in view.blocking],
-        "summary": (v.count("publish_blocked", len(view.blocking)) if view.blocking
-                    else v.t("publish_ready")),
-        "prompt": view.prompt,
-        "labels": {"error": v.t("finding_error"), "warning": v.t("finding_warning")},
-    })
-
-
-# ----------------------------------------------------------------------------------------- history
-def _pick(value: str | None, versions: list[Version], default: str) -> str:
-    numbers = {str(x.version) for x in versions}
-    return value if value in numbers or value == "draft" else default
-
-
-@router.get("/frames/{slug}/history")
-async def history(slug: str, v: AdminDep, notice: str | None = None,
-                  a: Annotated[str | None, Query(alias="from", max_length=12)] = None,
-                  b: Annotated[str | None, Query(alias="to", max_length=12)] = None) -> Response:
-    store = v.services.store
-    state = await store.get_frame(slug)
-    versions = await store.versions(slug)
-    latest = str(versions[-1].version) if versions else "draft"
-    before = _pick(a, versions, str(versions[-2].version) if len(versions) > 1 else latest)
-    after = _pick(b, versions, "draft" if state.draft_differs() and versions else latest)
-    frames = {str(x.version): x.frame for x in versions} | {"draft": state.draft}
-    changes = diff_frames(frames[before], frames[after]) if versions else []
-    return render(v, "history.html", state=state, versions=list(reversed(versions)), before=before, after=after,
-                  changes=changes, notice=_notice(notice),
-                  status_parts=frame_status(state, v.lang, dt.datetime.now(dt.UTC)))
-
-
-@router.post("/frames/{slug}/rollback")
-async def rollback(slug: str, v: AdminDep) -> Response:
-    form = await _form(v.request)
-    number = _revision(form.get("version"))
-    if not number:
-        raise InvalidRequest("version")
-    try:
-        await v.services.store.rollback(slug, number, v.who, if_match=_revision(form.get("revision")))
-    except RevisionMismatch:
-        return redirect(f"/admin/frames/{slug}/history?notice=changed")
-    v.services.cache.invalidate()
-    return redirect(f"/admin/frames/{slug}/history?notice=rolled_back")
 
 
 # -------------------------------------------------------------------------------------------- keys
@@ -362,7 +186,7 @@ async def _keys_page(v: Visitor, frame: str | None, *, created: tuple[Key, str] 
 
 
 @router.get("/keys")
-async def keys(v: AdminDep, frame: Annotated[str | None, Query(max_length=64)] = None,
+async def keys(v: KeysDep, frame: Annotated[str | None, Query(max_length=64)] = None,
                notice: str | None = None) -> Response:
     assert v.session is not None
     sealed = v.console.sessions.open_new_key(v.request.cookies.get(NEW_KEY_COOKIE), v.session)
@@ -377,7 +201,7 @@ async def keys(v: AdminDep, frame: Annotated[str | None, Query(max_length=64)] =
 
 
 @router.post("/keys")
-async def create_key(v: AdminDep) -> Response:
+async def create_key(v: KeysDep) -> Response:
     """Create a key, then show its secret once: it goes to the next page in a short-lived sealed cookie, so
     reloading that page neither creates a second key nor shows the secret again."""
     assert v.session is not None
@@ -411,30 +235,22 @@ async def create_key(v: AdminDep) -> Response:
     return await _keys_page(v, frame or None, problems=problems, status=400, name=name, rate_limit=limit_text)
 
 
+@router.get("/keys/{key_id}/revoke")
+async def revoke_confirm(key_id: str, v: KeysDep) -> Response:
+    """Ask before revoking: the tools using this key stop at once."""
+    key = next((k for k in await v.services.store.list_keys() if k.id == key_id), None)
+    if key is None or key.revoked_at is not None:
+        raise NotFound(key_id[:60])
+    return render(v, "confirm.html", nav="keys", title=v.t("keys_revoke_title", name=key.name),
+                  text=v.t("keys_revoke_text", name=key.name), action=f"/admin/keys/{key.id}/revoke",
+                  button=v.t("keys_revoke_named", name=key.name), back=f"/admin/keys?frame={key.frame}", fields={})
+
+
 @router.post("/keys/{key_id}/revoke")
-async def revoke_key(key_id: str, v: AdminDep) -> Response:
+async def revoke_key(key_id: str, v: KeysDep) -> Response:
     key = await v.services.store.revoke_key(key_id)
     v.services.cache.invalidate()
     return redirect(f"/admin/keys?frame={key.frame}&notice=key_revoked")
-
-
-# --------------------------------------------------------------------------------------- decisions
-@router.get("/decisions")
-async def decisions(v: AdminDep, frame: Annotated[str | None, Query(max_length=64)] = None,
-                    outcome: Annotated[str | None, Query(max_length=16)] = None,
-                    before: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None) -> Response:
-    store = v.services.store
-    states = await store.list_frames(include_archived=True)
-    frame = frame if frame in {s.slug for s in states} else None
-    outcome = outcome if outcome in OUTCOMES else None
-    await v.services.decisions.flush()
-    rows = await store.decisions(frame=frame, outcome=outcome, before_id=before, limit=DECISIONS_PAGE)
-    key_names = {k.id: k.name for k in await store.list_keys()}
-    for row in rows:
-        row["at"] = dt.datetime.fromisoformat(row["at"]) if row["at"] else None
-    older = rows[-1]["id"] if len(rows) == DECISIONS_PAGE else None
-    return render(v, "decisions.html", rows=rows, states=states, frame=frame, outcome=outcome,
-                  outcomes=OUTCOMES, key_names=key_names, older=older)
 
 
 @router.get("/{rest:path}")

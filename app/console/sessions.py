@@ -1,8 +1,8 @@
-"""The console's session: a signed cookie with an expiry, CSRF tokens, and the sign-in throttle.
+"""The console's cookies and guards: the session cookie's name, CSRF tokens, sealed one-time values (a new key's
+secret, an invitation link), and the sign-in throttle.
 
-The session cookie holds a random session id and the name shown in the history, signed with a key
-derived from the admin token (or ``CADRE_CONSOLE_SECRET``): nothing is stored server-side, so every
-worker process accepts it, and a new admin token signs everyone out.
+Sessions themselves are stored server-side (``people_store``): the cookie holds a random value whose hash
+names the session, so signing out, removing a person or revoking a session ends it everywhere at once.
 
 A CSRF token is an HMAC of the browser id (a random cookie set on the first console page) and of the
 session id: a form post must carry the token of this browser and this session, and the sign-in form,
@@ -27,15 +27,18 @@ NEW_KEY_SECONDS = 120
 BROWSER_COOKIE = "cadre_browser"
 LANGUAGE_COOKIE = "cadre_lang"
 COOKIE_PATH = "/admin"
-MAX_NAME = 60  # the name written in the history (the store accepts 200)
+NEW_INVITATION_COOKIE = "cadre_new_invitation"  # an invitation link, from the post that made it to the page
+NEW_INVITATION_PATH = "/admin/people"
 
 
 @dataclass(frozen=True)
 class Session:
-    """A signed-in person: the session id (for CSRF) and the name the history records."""
+    """A signed-in person: the session id (for CSRF), the name the history records, their role."""
 
     sid: str
     who: str
+    person_id: str = ""
+    role: str = "owner"
 
 
 def console_key(secret: str | None, admin_token: str | None, admin_hashes: Iterable[str]) -> bytes:
@@ -50,51 +53,29 @@ def console_key(secret: str | None, admin_token: str | None, admin_hashes: Itera
     return hmac.new(material.encode(), b"cadre console v1", hashlib.sha256).digest()
 
 
-def clean_name(name: str) -> str:
-    """The name to record in the history: printable, trimmed, short; "admin" when empty."""
-    printable = "".join(c for c in name if c.isprintable()).strip()
-    return " ".join(printable.split())[:MAX_NAME] or "admin"
-
-
 def new_browser_id() -> str:
     return secrets.token_urlsafe(24)
 
 
 class Sessions:
-    """Issues and reads session cookies, makes and checks CSRF tokens."""
+    """Makes and checks CSRF tokens; seals one-time values for the next page."""
 
     def __init__(self, key: bytes, lifetime_seconds: float) -> None:
         self.key = key
         self.lifetime = max(1, round(lifetime_seconds))
         self.serializer = URLSafeTimedSerializer(key, salt="cadre-console-session")
 
-    def issue(self, who: str) -> tuple[Session, str]:
-        """A new session (a new id: nothing from before sign-in carries over) and its cookie value."""
-        session = Session(secrets.token_urlsafe(18), clean_name(who))
-        return session, self.serializer.dumps({"sid": session.sid, "who": session.who})
+    def seal_new_key(self, session: Session, key_id: str, secret: str, salt: str = "cadre-new-key") -> str:
+        """A new key's secret (or an invitation link) for the page after the post (shown there once, then the
+        cookie is deleted)."""
+        return self.serializer.dumps({"sid": session.sid, "key": key_id, "secret": secret}, salt=salt)
 
-    def read(self, cookie: str | None) -> Session | None:
-        """The session of a cookie, or None when it is missing, tampered with or expired."""
-        if not cookie:
-            return None
-        try:
-            data = self.serializer.loads(cookie, max_age=self.lifetime)
-        except BadSignature:  # SignatureExpired is a BadSignature
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("sid"), str) or not isinstance(data.get("who"), str):
-            return None
-        return Session(data["sid"], clean_name(data["who"]))
-
-    def seal_new_key(self, session: Session, key_id: str, secret: str) -> str:
-        """The new key's secret for the page after the post (shown there once, then the cookie is deleted)."""
-        return self.serializer.dumps({"sid": session.sid, "key": key_id, "secret": secret}, salt="cadre-new-key")
-
-    def open_new_key(self, cookie: str | None, session: Session) -> tuple[str, str] | None:
+    def open_new_key(self, cookie: str | None, session: Session, salt: str = "cadre-new-key") -> tuple[str, str] | None:
         """(key id, secret) sealed for this session in the last two minutes, or None."""
         if not cookie:
             return None
         try:
-            data = self.serializer.loads(cookie, max_age=NEW_KEY_SECONDS, salt="cadre-new-key")
+            data = self.serializer.loads(cookie, max_age=NEW_KEY_SECONDS, salt=salt)
         except BadSignature:
             return None
         if not isinstance(data, dict) or data.get("sid") != session.sid:

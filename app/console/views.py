@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 import jinja2
 
-from app.console.forms import FIELD_ORDER, Values, findings_by_field, values_from_frame
+from app.console.forms import Values, findings_by_field
 from app.frames.model import Finding, Frame
 from app.frames.prompts import render_frame
 from app.frames.records import FrameState
@@ -58,8 +59,26 @@ class EditorView:
     blocking: list[Finding]
     warnings: list[Finding]
     prompt: str
-    next_version: int
+    next_version: int  # the version the prompt is for: the one in service when the form holds it unchanged
+    live: bool  # the form holds exactly the version in service: the prompt is what the AI receives now
     form_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def live_version(self) -> int:
+        return self.next_version
+
+    @property
+    def summary_key(self) -> str:
+        """The publication panel's sentence when nothing blocks: ready, or nothing to publish."""
+        return "publish_nothing" if self.live else "publish_ready"
+
+    @property
+    def prompt_heading(self) -> str:
+        return "prompt_heading_live" if self.live else "prompt_heading"
+
+    @property
+    def prompt_explain(self) -> str:
+        return "prompt_explain_live" if self.live else "prompt_explain"
 
 
 def next_version(state: FrameState) -> int:
@@ -68,20 +87,61 @@ def next_version(state: FrameState) -> int:
 
 def editor_view(state: FrameState, values: Values, frame: Frame | None, prompts: jinja2.Environment,
                 form_errors: dict[str, str] | None = None) -> EditorView:
-    """Findings and prompt of the frame the form holds (the stored draft while the form does not parse)."""
+    """Findings and prompt of the frame the form holds (the stored draft while the form does not parse). When
+    the form holds the version in service, the prompt is that version's, under its own number."""
     shown = frame if frame is not None else state.draft
     findings = lint(shown)
-    number = next_version(state)
+    live = state.published is not None and state.published.frame == shown
+    number = state.published.version if live and state.published else next_version(state)
     return EditorView(values, findings_by_field(findings), errors(findings),
                       [f for f in findings if f.severity == "warning"],
-                      render_frame(prompts, shown, state.slug, number), number, form_errors or {})
+                      render_frame(prompts, shown, state.slug, number), number, live, form_errors or {})
 
 
-def conflict_rows(theirs: Frame, mine: Values) -> list[tuple[str, object, object]]:
-    """(field, their value, this person's value) for every field where the two differ."""
-    stored = values_from_frame(theirs)
-    typed = {p: [i for i in v if i.strip()] if isinstance(v, list) else v.strip() for p, v in mine.items()}
-    return [(p, stored[p], typed.get(p, "")) for p in FIELD_ORDER if stored[p] != typed.get(p, stored[p])]
+# ---------------------------------------------------------------------------------------- decisions
+@dataclass(frozen=True)
+class Story:
+    """A decision in words: ``kind`` picks the colour (sent, against, refused, failed); ``check`` labels what
+    the request check found (None when it did not run)."""
+
+    kind: str
+    text: str
+    check: str | None
+
+
+def decision_story(row: dict[str, Any], lang: str) -> Story:
+    """ "Envoyée à l'IA avec le cadre (v3)", "Refusée : va contre « … »", "Envoyée, mais va contre « … »" …"""
+    items = _hit_items(row.get("findings"), lang)
+    check = row.get("check_outcome")
+    label = strings.check_label(check, lang) if check else None
+    outcome, code = row.get("outcome"), row.get("code")
+    if outcome == "forwarded":
+        if check == "off_frame" and items:
+            return Story("against", strings.text("story_sent_against", lang, items=items), label)
+        version = row.get("frame_version")
+        key = "story_sent_version" if version else "story_sent"
+        return Story("sent", strings.text(key, lang, version=version), label)
+    if outcome == "refused":
+        if code in ("off_frame", "off_frame_answer") and items:
+            return Story("refused", strings.text("story_refused_against", lang, items=items), label)
+        return Story("refused", strings.text("story_refused", lang, reason=strings.reason(code or "", lang)), label)
+    return Story("failed", strings.text("story_failed", lang, reason=strings.reason(code or "", lang)), label)
+
+
+def _hit_items(findings: str | None, lang: str) -> str:
+    """The refusals and banned words a decision's findings name, in words, once each."""
+    if not findings:
+        return ""
+    try:
+        found = json.loads(findings)
+    except ValueError:
+        return ""
+    names: dict[str, None] = {}
+    for f in found if isinstance(found, list) else ():
+        if isinstance(f, dict) and isinstance(f.get("item"), str):
+            kind = "story_item_banned" if f.get("kind") == "lexicon" else "story_item_refusal"
+            names[strings.text(kind, lang, item=f["item"])] = None
+    return ", ".join(names)
 
 
 # ------------------------------------------------------------------------------------- guided path
@@ -110,6 +170,12 @@ STEP_NAMES = ("name", *(s.name for s in STEPS))  # "name" creates the frame; the
 
 def find_step(name: str) -> Step | None:
     return next((s for s in STEPS if s.name == name), None)
+
+
+def steps_to_redo(draft: Frame) -> set[str]:
+    """The guided path's steps whose answer still has an error (skipped with "continue anyway"): "à reprendre"."""
+    found = errors(lint(draft))
+    return {s.name for s in STEPS if any(s.concerns(f) for f in found)}
 
 
 def step_after(name: str) -> str | None:

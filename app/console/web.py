@@ -24,9 +24,17 @@ from app.console.sessions import (
 )
 from app.console.state import Console
 from app.errors import InvalidRequest, NotFound
+from app.frames.records import ROLES
 from app.messages import formats as strings
 from app.services import Services
-from app.storage.outcomes import FrameNotFound, InvalidSlug, InvalidValue, KeyNotFound, VersionNotFound
+from app.storage.outcomes import (
+    FrameNotFound,
+    InvalidSlug,
+    InvalidValue,
+    KeyNotFound,
+    PersonNotFound,
+    VersionNotFound,
+)
 
 # No inline script or style anywhere: the page's only script and stylesheet are our own files.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -53,6 +61,16 @@ class CsrfRefused(Exception):
     """A form post without this browser's and this session's CSRF token."""
 
 
+class NotAllowed(Exception):
+    """The signed-in person's role does not allow this page or post (refused server-side, 403)."""
+
+
+# What each role may do. owner: everything; editor: drafts; viewer: read the frames, decisions and report.
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "view": ROLES, "edit": ("owner", "editor"), "publish": ("owner",), "keys": ("owner",), "people": ("owner",),
+}
+
+
 @dataclass
 class Visitor:
     """Who is asking: their language, their browser id, their session (None before sign-in)."""
@@ -73,6 +91,10 @@ class Visitor:
     def who(self) -> str:
         return self.session.who if self.session else "admin"
 
+    def can(self, permission: str) -> bool:
+        """Whether the signed-in person's role allows ``permission`` (view, edit, publish, keys, people)."""
+        return self.session is not None and self.session.role in PERMISSIONS[permission]
+
     def t(self, key: str, **values: Any) -> str:
         return strings.text(key, self.lang, **values)
 
@@ -89,8 +111,14 @@ class Visitor:
     def reason(self, code: str) -> str:
         return strings.reason(code, self.lang)
 
+    def check_label(self, value: str) -> str:
+        return strings.check_label(value, self.lang)
+
     def when(self, moment: dt.datetime | None) -> str:
         return strings.when(moment, self.console.zone, self.lang) if moment else ""
+
+    def duration(self, ms: float | None) -> str:
+        return strings.duration(ms, self.lang) if ms is not None else ""
 
     def ago(self, moment: dt.datetime | None) -> str:
         return strings.ago(moment, dt.datetime.now(dt.UTC), self.lang) if moment else ""
@@ -99,7 +127,7 @@ class Visitor:
         return self.request.url.scheme == "https"
 
 
-def visitor(request: Request) -> Visitor:
+def visitor(request: Request, session: Session | None = None) -> Visitor:
     """The visitor of this request (built once, kept on the request for the route class)."""
     known: Visitor | None = getattr(request.state, "console_visitor", None)
     if known is not None:
@@ -112,12 +140,27 @@ def visitor(request: Request) -> Visitor:
         browser = new_browser_id()
     lang = strings.pick_language(cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
     console: Console = request.state.console
-    found = Visitor(request, services, console, lang, browser, new, console.sessions.read(cookies.get(SESSION_COOKIE)))
+    found = Visitor(request, services, console, lang, browser, new, session)
     request.state.console_visitor = found
     return found
 
 
-VisitorDep = Annotated[Visitor, Depends(visitor)]
+async def current_visitor(request: Request) -> Visitor:
+    """The visitor, with the session of its cookie when that session is live (read from the store)."""
+    known: Visitor | None = getattr(request.state, "console_visitor", None)
+    if known is not None:
+        return known
+    services: Services = request.state.services
+    cookie = request.cookies.get(SESSION_COOKIE)
+    session = None
+    if cookie and len(cookie) <= 128:
+        found = await services.store.session(cookie)
+        if found is not None:
+            session = Session(found.id, found.person.name, found.person.id, found.person.role)
+    return visitor(request, session)
+
+
+VisitorDep = Annotated[Visitor, Depends(current_visitor)]
 
 
 def local_path(target: str | None, default: str = "/admin") -> str:
@@ -155,6 +198,21 @@ async def signed_in(v: VisitorDep) -> Visitor:
 
 
 AdminDep = Annotated[Visitor, Depends(signed_in)]
+
+
+def allowed(permission: str) -> Callable[[Visitor], Coroutine[Any, Any, Visitor]]:
+    """A dependency: signed in, and a role that allows ``permission`` (else a 403 page, nothing changed)."""
+    async def check(v: AdminDep) -> Visitor:
+        if not v.can(permission):
+            raise NotAllowed
+        return v
+    return check
+
+
+EditorDep = Annotated[Visitor, Depends(allowed("edit"))]
+OwnerDep = Annotated[Visitor, Depends(allowed("publish"))]
+KeysDep = Annotated[Visitor, Depends(allowed("keys"))]
+PeopleDep = Annotated[Visitor, Depends(allowed("people"))]
 
 
 async def anonymous_post(v: VisitorDep) -> Visitor:
@@ -216,7 +274,10 @@ class ConsoleRoute(APIRoute):
             except CsrfRefused:
                 response = render(visitor(request), "error.html", 403, title="error_csrf_title",
                                   message="error_csrf")
-            except (NotFound, FrameNotFound, VersionNotFound, KeyNotFound):
+            except NotAllowed:
+                response = render(visitor(request), "error.html", 403, title="error_role_title",
+                                  message="error_role")
+            except (NotFound, FrameNotFound, VersionNotFound, KeyNotFound, PersonNotFound):
                 response = render(visitor(request), "error.html", 404, title="error_not_found_title",
                                   message="error_not_found")
             except (InvalidRequest, InvalidSlug, InvalidValue):

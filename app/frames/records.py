@@ -40,11 +40,12 @@ class Version:
     published_at: dt.datetime
     published_by: str
     rollback_of: int | None
+    drafted_by: str | None = None  # who last saved the draft this version was made from
 
     def as_dict(self) -> dict[str, Any]:
         return {"slug": self.slug, "version": self.version, "frame": self.frame.model_dump(mode="json"),
                 "published_at": iso(self.published_at), "published_by": self.published_by,
-                "rollback_of": self.rollback_of}
+                "drafted_by": self.drafted_by, "rollback_of": self.rollback_of}
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ class Published:
     policy: str
     checker: RequestCheck
     problems_other: tuple[Finding, ...] = ()  # ``problems`` in the other language, for the refusal's translation
+    priority_words: object = None  # the révélateur's compiled priority words (revelateur.priorities)
 
     @property
     def slug(self) -> str:
@@ -229,3 +231,36 @@ class Published:
     def name(self) -> str:
         """The business's name (the slug when the frame has none)."""
         return self.version.frame.name or self.version.slug
+
+
+ROLES = ("owner", "editor", "viewer")  # owner: publish, keys, people; editor: drafts; viewer: decisions, report
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone of the team with a console account (``joined`` once their invitation was used)."""
+
+    id: str
+    name: str
+    role: str
+    joined: bool
+    created_at: dt.datetime
+    created_by: str
+    removed_at: dt.datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "role": self.role, "joined": self.joined,
+                "created_at": iso(self.created_at), "created_by": self.created_by, "removed_at": iso(self.removed_at)}
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A console session as stored: whose, since when, from where; never the cookie's value."""
+
+    id: str  # the sha256 of the cookie's value
+    person: Person
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    expires_at: dt.datetime
+    address: str
+    agent: str

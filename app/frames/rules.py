@@ -160,6 +160,30 @@ def promise_is_one_short_sentence(frame: Frame, ctx: Context) -> Iterator[Findin
         yield _error(ctx, "promise", "promise_too_long", count=len(promise))
 
 
+def _only_generic(text: str, ctx: Context, generic: frozenset[str]) -> bool:
+    """Whether ``text`` has words and every one of them (stop words aside) is in ``generic``: no figure, no
+    place, no thing of its own. Compared folded, and by stem ("satisfaire" and "satisfaits" alike)."""
+    content = [w for w in words(text) if w not in ctx.words.stop]
+    stems_of = {stem(g) for g in generic}
+    return bool(content) and not _is_placeholder(text) and all(w in generic or stem(w) in stems_of
+                                                                for w in content)
+
+
+@rule
+def promise_is_generic(frame: Frame, ctx: Context) -> Iterator[Finding]:
+    """"Le meilleur service au meilleur prix": words any business could say, nothing a customer can check."""
+    if _only_generic(frame.promise, ctx, ctx.words.generic_promise):
+        yield _error(ctx, "promise", "promise_generic", value=frame.promise.strip())
+
+
+@rule
+def priority_is_generic_goal(frame: Frame, ctx: Context) -> Iterator[Finding]:
+    """"Satisfaire nos clients", "Se développer": every business's goal, so no guide when choosing."""
+    for i, priority in enumerate(frame.priorities):
+        if _only_generic(priority, ctx, ctx.words.generic_goal):
+            yield _error(ctx, f"priorities[{i}]", "priority_generic", value=priority.strip())
+
+
 @rule
 def priorities_ranked(frame: Frame, ctx: Context) -> Iterator[Finding]:
     items = [p for p in frame.priorities if p.strip()]

@@ -21,6 +21,8 @@ class WordList:
     retreats: frozenset[str]  # a priority with these moves away from something ("ne plus", "stop")
     abbreviations: frozenset[str]  # "48 h. ou remboursé": a period that does not end the sentence
     titles: frozenset[str]  # "M. Martin", "Dr. Smith": a capitalised title before a name
+    generic_promise: frozenset[str] = frozenset()  # a promise made only of these says nothing checkable
+    generic_goal: frozenset[str] = frozenset()  # a priority made only of these is every business's goal
 
 
 FR = WordList(
@@ -56,6 +58,29 @@ FR = WordList(
         "adaptes", "adaptee", "adaptees", "meilleur", "meilleure", "meilleurs", "meilleures", "booster",
         "accompagner", "accompagnons", "accompagne", "aider", "aidons", "proposer", "proposons", "conseiller",
         "conseillons", "cles", "ambitions", "sublimer", "dynamique", "dynamiques",
+    }),
+    generic_promise=frozenset({
+        "meilleur", "meilleure", "meilleurs", "meilleures", "qualite", "qualites", "satisfaction", "satisfait",
+        "satisfaits", "client", "clients", "clientele", "service", "services", "prix", "tarif", "tarifs",
+        "excellence", "excellent", "excellente", "top", "premium", "professionnel", "professionnelle",
+        "professionnalisme", "reactivite", "reactif", "reactive", "proximite", "confiance", "ecoute",
+        "expertise", "expert", "experts", "unique", "ideal", "ideale", "parfait", "parfaite", "innovant",
+        "innovation", "solution", "solutions", "garanti", "garantie", "garantis", "haut", "gamme", "valeur",
+        "rapport", "optimal", "optimale", "mesure", "efficace", "efficacite", "simplicite", "serieux",
+        "engagement", "engage", "exigence", "passion", "savoir", "competitif", "competitifs", "imbattable",
+        "imbattables", "accompagnement", "conseil", "conseils", "attentif", "humain", "humaine", "toujours",
+        "mieux", "bien", "offre", "offrir", "offrons", "garantir", "garantissons", "assurer", "assurons",
+        "promettre", "promettons", "du", "monde", "marche",
+    }),
+    generic_goal=frozenset({
+        "satisfaire", "satisfaction", "satisfait", "satisfaits", "client", "clients", "clientele",
+        "developper", "developpement", "croitre", "croissance", "grandir", "reussir", "reussite", "succes",
+        "performance", "performances", "excellence", "qualite", "meilleur", "meilleure", "meilleurs",
+        "ameliorer", "amelioration", "augmenter", "chiffre", "affaires", "vendre", "ventes", "vente", "gagner",
+        "fideliser", "fidelisation", "rentabilite", "rentable", "benefice", "benefices", "profit", "profits",
+        "leader", "innover", "innovation", "efficace", "efficacite", "valeur", "servir", "service", "services",
+        "bien", "mieux", "toujours", "entreprise", "activite", "marque", "notoriete", "image", "monde",
+        "developpons", "satisfaisons", "progresser", "progression", "evoluer", "maximiser", "optimiser",
     }),
     stop=frozenset({
         "le", "la", "les", "l", "un", "une", "des", "de", "du", "d", "et", "ou", "a", "au", "aux", "en",
@@ -108,6 +133,24 @@ EN = WordList(
         "goals", "client", "clients", "customer", "customers", "unique", "efficient", "effective", "modern",
         "leading", "cutting", "edge", "next", "level", "helping", "helps", "deliver", "delivering",
         "advisory", "consultancy", "boost", "unlock", "empower", "empowering", "potential",
+    }),
+    generic_promise=frozenset({
+        "best", "better", "quality", "service", "services", "price", "prices", "value", "excellence",
+        "excellent", "great", "top", "premium", "professional", "customer", "customers", "client", "clients",
+        "satisfaction", "satisfied", "trusted", "trust", "reliable", "unique", "ideal", "perfect", "innovative",
+        "innovation", "solution", "solutions", "guaranteed", "guarantee", "high", "class", "world", "leading",
+        "expert", "expertise", "care", "tailored", "efficient", "affordable", "outstanding", "superior",
+        "always", "passion", "commitment", "committed", "exceptional", "unbeatable", "competitive", "market",
+        "experience", "possible", "every", "time", "offer", "deliver", "provide", "promise", "ensure",
+    }),
+    generic_goal=frozenset({
+        "satisfy", "satisfaction", "satisfied", "happy", "delight", "customer", "customers", "client",
+        "clients", "grow", "growth", "develop", "development", "succeed", "success", "performance",
+        "excellence", "quality", "best", "improve", "improvement", "increase", "revenue", "revenues", "sales",
+        "sell", "win", "gain", "profit", "profits", "profitability", "lead", "leader", "innovate", "innovation",
+        "efficiency", "value", "serve", "service", "services", "become", "business", "brand", "awareness",
+        "expand", "scale", "maximise", "maximize", "optimise", "optimize", "keep", "retain", "retention",
+        "always", "better", "great", "market", "share",
     }),
     stop=frozenset({
         "the", "a", "an", "and", "or", "of", "to", "for", "by", "on", "with", "without", "in", "into",

@@ -110,9 +110,10 @@ class Gateway:
     def check(request: Request, services: Services, endpoint: Endpoint, payload: dict[str, Any],
               published: Published, decision: Decision) -> revelateur.Review | None:
         """The priority the request says it serves, and the révélateur's check of what it asks (None: off)."""
-        revelateur.attribute_priority(decision, request.priority, payload, published)
-        return revelateur.review(payloads.request_text(endpoint, payload), published, decision,
-                                 services.settings.public_url, services.settings.store_excerpts)
+        text = payloads.request_text(endpoint, payload)
+        revelateur.attribute_priority(decision, request.priority, payload, published, text)
+        return revelateur.review(text, published, decision, services.settings.public_url,
+                                 services.settings.store_excerpts)
 
     @staticmethod
     async def judge(services: Services, seen: revelateur.Review, recording: Recording) -> FrameRefusal | None:

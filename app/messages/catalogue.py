@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from app.messages.cli import CLI
 from app.messages.config import CONFIG
-from app.messages.console import CONSOLE, REASONS, SUBFIELD_LABELS
+from app.messages.console import CHECK_OUTCOMES, CONSOLE, REASONS, SUBFIELD_LABELS
 from app.messages.docs import DOCS
 from app.messages.errors import ERRORS
 from app.messages.frames import FIELDS, LINT
@@ -30,6 +30,6 @@ def _prefixed(prefix: str, table: Mapping[str, dict[str, str]]) -> dict[str, dic
 
 MESSAGES: dict[str, dict[str, str]] = _merged(
     CONSOLE, _prefixed("field", {**FIELDS, **SUBFIELD_LABELS}), _prefixed("lint", LINT),
-    _prefixed("reason", REASONS), _prefixed("refusal", REFUSALS), _prefixed("finding", FINDING_ITEMS),
-    _prefixed("judge", JUDGE), ERRORS, CONFIG, CLI, DOCS, MCP,
+    _prefixed("reason", REASONS), _prefixed("check_outcome", CHECK_OUTCOMES), _prefixed("refusal", REFUSALS),
+    _prefixed("finding", FINDING_ITEMS), _prefixed("judge", JUDGE), ERRORS, CONFIG, CLI, DOCS, MCP,
 )

@@ -37,18 +37,13 @@ CONSOLE: dict[str, dict[str, str]] = {
     "error_invalid": {"fr": "Cette adresse ne désigne pas un cadre valide.",
                       "en": "This address does not name a valid frame."},
     # -------------------------------------------------------------------------------------- sign in
-    "signin_title": {"fr": "Connexion à la console", "en": "Sign in to the console"},
-    "signin_intro": {"fr": "Entrez le jeton d'administration de Cadre : celui que Cadre a affiché à son premier "
-                           "démarrage, ou la valeur de CADRE_ADMIN_TOKEN.",
-                     "en": "Enter Cadre's admin token: the one Cadre printed when it first started, or the "
-                           "value of CADRE_ADMIN_TOKEN."},
-    "signin_token": {"fr": "Jeton d'administration", "en": "Admin token"},
-    "signin_who": {"fr": "Votre prénom (facultatif)", "en": "Your first name (optional)"},
-    "signin_who_hint": {"fr": "Il apparaît dans l'historique à côté de ce que vous publiez.",
-                        "en": "It appears in the history next to what you publish."},
+    "signin_title": {"fr": 'Connexion',
+                    "en": 'Sign in'},
+    "signin_intro": {"fr": 'Entrez votre nom et votre mot de passe.',
+                    "en": 'Enter your name and your password.'},
     "signin_button": {"fr": "Se connecter", "en": "Sign in"},
-    "signin_wrong": {"fr": "Ce jeton n'est pas le bon. Prochain essai possible dans {seconds} s.",
-                     "en": "This token is not the right one. Next try possible in {seconds} s."},
+    "signin_wrong": {"fr": "Ce nom ou ce mot de passe n'est pas le bon. Prochain essai possible dans {seconds} s.",
+                    "en": 'This name or password is not the right one. Next try possible in {seconds} s.'},
     "signin_wait": {"fr": "Trop d'essais manqués : réessayez dans {seconds} s.",
                     "en": "Too many failed tries: try again in {seconds} s."},
     # -------------------------------------------------------------------------------------- notices
@@ -64,10 +59,10 @@ CONSOLE: dict[str, dict[str, str]] = {
     "notice_key_revoked": {"fr": "Clé révoquée : les requêtes qui l'utilisent sont refusées dès maintenant.",
                            "en": "Key revoked: requests using it are refused from now on."},
     "notice_signed_out": {"fr": "Vous êtes déconnecté.", "en": "You are signed out."},
-    "notice_guide_done": {"fr": "Les cinq questions sont posées. Relisez tout le cadre, complétez ce qui est "
-                                "recommandé, puis validez et publiez.",
-                          "en": "The five questions are answered. Read the whole frame, fill in what is "
-                                "recommended, then validate and publish."},
+    "notice_guide_done": {"fr": 'Les six étapes sont faites. Relisez tout le cadre, reprenez ce qui est signalé, '
+                                'complétez ce qui est recommandé, puis validez et publiez.',
+                          "en": 'The six steps are done. Read the whole frame, go back to what is flagged, fill in '
+                                'what is recommended, then validate and publish.'},
     "notice_nothing_to_publish": {"fr": "Rien à publier : le brouillon est identique à la version publiée.",
                                   "en": "Nothing to publish: the draft is the same as the published version."},
     # ------------------------------------------------------------------------------- frame states
@@ -107,10 +102,10 @@ CONSOLE: dict[str, dict[str, str]] = {
     "traffic_failed_other": {"fr": "{n} en échec", "en": "{n} failed"},
     # -------------------------------------------------------------------------------------- guided path
     "guide_title": {"fr": "Nouveau cadre", "en": "New frame"},
-    "guide_intro": {"fr": "Cinq questions à trancher avant de confier quoi que ce soit à l'IA. Chaque réponse "
-                          "est enregistrée et relue par les règles de clarté au fur et à mesure.",
-                    "en": "Five questions to settle before handing anything to AI. Each answer is saved and "
-                          "checked against the clarity rules as you go."},
+    "guide_intro": {"fr": "Six étapes courtes avant de confier quoi que ce soit à l'IA : le nom, puis cinq questions. "
+                          'Chaque réponse est enregistrée et relue par les règles de clarté au fur et à mesure.',
+                    "en": 'Six short steps before handing anything to AI: the name, then five questions. Each answer '
+                          'is saved and checked against the clarity rules as you go.'},
     "guide_steps_label": {"fr": "Étapes", "en": "Steps"},
     "guide_step_of": {"fr": "Étape {n} sur {total}", "en": "Step {n} of {total}"},
     "guide_example": {"fr": "Exemple", "en": "Example"},
@@ -120,6 +115,7 @@ CONSOLE: dict[str, dict[str, str]] = {
     "guide_clear": {"fr": "Clair : rien à redire.", "en": "Clear: nothing to object."},
     "guide_next": {"fr": "Enregistrer et continuer", "en": "Save and continue"},
     "guide_finish": {"fr": "Enregistrer et relire le cadre", "en": "Save and review the frame"},
+    "guide_redo": {"fr": "à reprendre", "en": "to redo"},
     "guide_skip": {"fr": "Continuer quand même", "en": "Continue anyway"},
     "guide_to_editor": {"fr": "Ouvrir l'éditeur complet", "en": "Open the full editor"},
     "guide_conflict": {"fr": "Quelqu'un a modifié ce cadre entre-temps : voici sa version, reprenez votre "
@@ -138,9 +134,8 @@ CONSOLE: dict[str, dict[str, str]] = {
     "guide_name_label": {"fr": "Nom de l'activité", "en": "Business name"},
     "guide_name_required": {"fr": "Donnez un nom à votre activité.", "en": "Give your business a name."},
     "guide_slug_label": {"fr": "Identifiant (facultatif)", "en": "Identifier (optional)"},
-    "guide_slug_hint": {"fr": "Minuscules, chiffres et tirets. Laissez vide : Cadre le déduit du nom.",
-                        "en": "Lower-case letters, digits and hyphens. Leave empty: Cadre derives it from the "
-                              "name."},
+    "guide_slug_hint": {"fr": "L'adresse du cadre dans la console. Laissez vide : Cadre la déduit du nom.",
+                        "en": "The frame's address in the console. Leave empty: Cadre derives it from the name."},
     "guide_slug_invalid": {"fr": "Identifiant invalide : minuscules, chiffres et tirets, 64 au plus.",
                            "en": "Invalid identifier: lower-case letters, digits and hyphens, 64 at most."},
     "guide_slug_taken": {"fr": "Cet identifiant est déjà pris : choisissez-en un autre.",
@@ -285,19 +280,17 @@ CONSOLE: dict[str, dict[str, str]] = {
                        "en": "The exact text put ahead of every request once this draft is published "
                              "(version {version})."},
     "conflict_title": {"fr": "{who} a enregistré une autre version {when}", "en": "{who} saved another version {when}"},
-    "conflict_text": {"fr": "Votre enregistrement n'a pas eu lieu et rien n'est perdu : sa version est "
-                            "conservée, et vos modifications sont toujours dans le formulaire ci-dessous. "
-                            "Comparez, reprenez ce qui vous convient, puis enregistrez : votre version "
-                            "remplacera alors la sienne.",
-                      "en": "Your save did not happen and nothing is lost: their version is kept, and your "
-                            "changes are still in the form below. Compare, keep what suits you, then save: your "
-                            "version will then replace theirs."},
+    "conflict_text": {"fr": "Votre enregistrement n'a pas eu lieu et rien n'est perdu. Les champs que vous seul avez "
+                            "changés gardent votre version, ceux qu'elle ou il a seul changés gardent la sienne. Pour "
+                            'les champs changés des deux côtés, ci-dessous, choisissez, puis enregistrez.',
+                      "en": 'Your save did not happen and nothing is lost. Fields only you changed keep your '
+                            'version, fields only they changed keep theirs. For the fields both of you changed, '
+                            'below, choose, then save.'},
     "conflict_caption": {"fr": "Champs qui diffèrent entre les deux versions",
                          "en": "Fields that differ between the two versions"},
     "conflict_field": {"fr": "Champ", "en": "Field"},
     "conflict_theirs": {"fr": "Version de {who}", "en": "{who}'s version"},
     "conflict_yours": {"fr": "Votre version (non enregistrée)", "en": "Your version (not saved)"},
-    "conflict_keep_mine": {"fr": "Enregistrer ma version", "en": "Save my version"},
     "conflict_take_theirs": {"fr": "Abandonner mes modifications et garder celle de {who}",
                              "en": "Drop my changes and keep {who}'s"},
     # ------------------------------------------------------------------------------------------ history
@@ -344,7 +337,8 @@ CONSOLE: dict[str, dict[str, str]] = {
     "keys_name_hint": {"fr": "Pour la reconnaître : l'outil ou la personne qui l'utilise.",
                        "en": "To recognise it: the tool or person using it."},
     "keys_style": {"fr": "Quand le cadre manque ou n'est pas clair", "en": "When the frame is missing or unclear"},
-    "keys_style_error": {"fr": "Erreur HTTP 409", "en": "HTTP 409 error"},
+    "keys_style_error": {"fr": "Message d'erreur",
+                        "en": 'Error message'},
     "keys_style_error_hint": {"fr": "Pour les scripts et les intégrations : la requête échoue avec le message.",
                               "en": "For scripts and integrations: the request fails with the message."},
     "keys_style_message": {"fr": "Refus au format OpenAI", "en": "OpenAI-style refusal"},
@@ -384,9 +378,8 @@ CONSOLE: dict[str, dict[str, str]] = {
     "keys_col_style": {"fr": "En cas de refus", "en": "On refusal"},
     "keys_col_rate_limit": {"fr": "Limite", "en": "Limit"},
     "keys_rate_limit": {"fr": "Requêtes par minute (facultatif)", "en": "Requests per minute (optional)"},
-    "keys_rate_limit_hint": {"fr": "Vide : sans limite. Au-delà, l'outil reçoit une erreur 429 qui lui dit quand "
-                                   "réessayer.",
-                             "en": "Empty: no limit. Beyond it, the tool gets a 429 error telling it when to retry."},
+    "keys_rate_limit_hint": {"fr": "Vide : sans limite. Au-delà, l'outil est prié d'attendre et sait quand réessayer.",
+                            "en": 'Empty: no limit. Beyond it, the tool is asked to wait and told when to retry.'},
     "keys_rate_limit_value": {"fr": "{n} / min", "en": "{n} / min"},
     "keys_rate_limit_none": {"fr": "aucune", "en": "none"},
     "keys_rate_limit_invalid": {"fr": "Un nombre entier de 1 à 1 000 000, ou rien pour ne pas limiter.",
@@ -406,21 +399,11 @@ CONSOLE: dict[str, dict[str, str]] = {
     "filter_button": {"fr": "Filtrer", "en": "Filter"},
     # ---------------------------------------------------------------------------------------- decisions
     "decisions_title": {"fr": "Décisions", "en": "Decisions"},
-    "decisions_intro": {"fr": "Les dernières requêtes reçues par Cadre : transmises à l'IA avec le cadre, ou "
-                              "refusées, et pourquoi.",
-                        "en": "The latest requests Cadre received: forwarded to the AI with the frame, or "
-                              "refused, and why."},
+    "decisions_intro": {"fr": "Ce que votre équipe et vos outils ont demandé à l'IA : envoyé avec le cadre, refusé, "
+                              'ou envoyé mais contre un de vos refus.',
+                        "en": 'What your team and tools asked the AI: sent with the frame, refused, or sent but '
+                              'against one of your refusals.'},
     "decisions_none": {"fr": "Aucune requête pour ces filtres.", "en": "No request for these filters."},
-    "decisions_col_when": {"fr": "Quand", "en": "When"},
-    "decisions_col_frame": {"fr": "Cadre", "en": "Frame"},
-    "decisions_col_key": {"fr": "Clé", "en": "Key"},
-    "decisions_col_request": {"fr": "Requête", "en": "Request"},
-    "decisions_col_outcome": {"fr": "Décision", "en": "Decision"},
-    "decisions_col_reason": {"fr": "Raison", "en": "Reason"},
-    "decisions_col_tokens": {"fr": "Jetons", "en": "Tokens"},
-    "decisions_col_latency": {"fr": "Durée", "en": "Time"},
-    "decisions_ms": {"fr": "{ms} ms", "en": "{ms} ms"},
-    "decisions_upstream_status": {"fr": "IA : HTTP {status}", "en": "AI: HTTP {status}"},
     "decisions_older": {"fr": "Plus anciennes", "en": "Older"},
     "outcome_forwarded": {"fr": "transmise", "en": "forwarded"},
     "outcome_refused": {"fr": "refusée", "en": "refused"},
@@ -440,10 +423,8 @@ CONSOLE: dict[str, dict[str, str]] = {
     "report_in_frame_language": {"fr": "Dans la langue du cadre", "en": "In the frame's language"},
     "report_outcomes": {"fr": "Demandes", "en": "Requests"},
     "report_priorities": {"fr": "Priorités servies", "en": "Priorities served"},
-    "report_priorities_hint": {"fr": "Les demandes transmises, par priorité déclarée (en-tête x-cadre-priority, "
-                                     "metadata.cadre_priority ou avis du juge).",
-                               "en": "Forwarded requests, by declared priority (x-cadre-priority header, "
-                                     "metadata.cadre_priority or the judge's answer)."},
+    "report_priorities_hint": {"fr": "Les demandes envoyées à l'IA, par priorité qu'elles servent.",
+                              "en": 'Requests sent to the AI, by the priority they serve.'},
     "report_refusals": {"fr": "Refus demandés quand même", "en": "Refusals asked for anyway"},
     "report_refusals_none": {"fr": "Aucune demande n'a touché un refus du cadre sur la période.",
                              "en": "No request ran into one of the frame's refusals in the period."},
@@ -469,8 +450,9 @@ CONSOLE: dict[str, dict[str, str]] = {
                                    "en échec : {failed}).",
                              "en": "{n} requests in the period (forwarded: {forwarded}, refused: {refused}, "
                                    "failed: {failed})."},
-    "report_no_priority": {"fr": "{pct}\u00a0% des demandes transmises ne servaient aucune priorité.",
-                           "en": "{pct}% of generation served no priority."},
+    "report_no_priority": {"fr": "{pct}\xa0% des demandes transmises n'ont pu être rattachées à aucune priorité (non "
+                                 'attribuées).',
+                           "en": '{pct}% of forwarded requests could not be tied to a priority (not attributed).'},
     "report_priority_inverted": {"fr": "La priorité {low} reçoit plus de demandes que la priorité {high} ({low_n} "
                                        "contre {high_n}).",
                                  "en": "Priority {low} gets more requests than priority {high} ({low_n} against "
@@ -500,7 +482,271 @@ CONSOLE: dict[str, dict[str, str]] = {
     "report_bar_failed": {"fr": "En échec : {reason}", "en": "Failed: {reason}"},
     "report_bar_priority": {"fr": "Priorité {n} · {name}", "en": "Priority {n} · {name}"},
     "report_bar_priority_undeclared": {"fr": "Priorité {n} (plus déclarée)", "en": "Priority {n} (no longer declared)"},
-    "report_bar_no_priority": {"fr": "Aucune priorité", "en": "No priority"},
+    # ----------------------------------------------------------------- people, decisions, report, policy
+    "nav_people": {"fr": 'Équipe', "en": 'Team'},
+    "role_owner": {"fr": 'propriétaire', "en": 'owner'},
+    "role_editor": {"fr": 'rédaction', "en": 'editor'},
+    "role_viewer": {"fr": 'lecture', "en": 'viewer'},
+    "role_owner_can": {"fr": "Publie le cadre, gère les clés et l'équipe, change la vérification.",
+                       "en": 'Publishes the frame, manages keys and the team, changes the check.'},
+    "role_editor_can": {"fr": 'Écrit et enregistre des brouillons ; ne publie pas.',
+                        "en": 'Writes and saves drafts; does not publish.'},
+    "role_viewer_can": {"fr": 'Consulte les cadres, les décisions et le rapport.',
+                        "en": 'Reads the frames, the decisions and the report.'},
+    "error_role_title": {"fr": 'Pas avec votre rôle', "en": 'Not with your role'},
+    "error_role": {"fr": "Votre rôle ne permet pas cette action : rien n'a été changé. Demandez-la à la personne "
+                         'propriétaire du compte Cadre.',
+                   "en": 'Your role does not allow this: nothing was changed. Ask the owner of the Cadre account.'},
+    "join_invalid_title": {"fr": "Lien d'invitation plus valable", "en": 'Invitation link no longer valid'},
+    "join_invalid": {"fr": 'Ce lien a déjà servi, a expiré ou a été remplacé. Demandez-en un nouveau à la personne '
+                           'qui vous a invité.',
+                     "en": 'This link was already used, has expired or was replaced. Ask the person who invited you '
+                           'for a new one.'},
+    "signin_first_title": {"fr": 'Créer votre compte', "en": 'Create your account'},
+    "signin_first_intro": {"fr": 'Première connexion : vous devenez la personne propriétaire de Cadre. Vous inviterez '
+                                 'ensuite votre équipe, chacun avec son mot de passe.',
+                           "en": "First sign-in: you become Cadre's owner. You will then invite your team, each with "
+                                 'their own password.'},
+    "signin_token": {"fr": "Code d'installation", "en": 'Setup code'},
+    "signin_token_hint": {"fr": "Le code donné par la personne qui a installé Cadre. Il ne sert qu'une fois ici.",
+                          "en": 'The code given by whoever installed Cadre. It is needed only this once here.'},
+    "signin_token_where": {"fr": 'Où le trouver ?', "en": 'Where to find it?'},
+    "signin_token_details": {"fr": "C'est le jeton d'administration que Cadre a affiché à son premier démarrage (ou "
+                                   'la valeur de CADRE_ADMIN_TOKEN). Il reste celui des scripts et de la ligne de '
+                                   'commande.',
+                             "en": 'It is the admin token Cadre printed when it first started (or the value of '
+                                   'CADRE_ADMIN_TOKEN). Scripts and the command line keep using it.'},
+    "signin_name": {"fr": 'Votre nom', "en": 'Your name'},
+    "signin_password": {"fr": 'Mot de passe', "en": 'Password'},
+    "signin_password_new": {"fr": 'Choisissez un mot de passe', "en": 'Choose a password'},
+    "password_hint": {"fr": "10 caractères au moins. Une phrase que vous retenez fait l'affaire.",
+                      "en": 'At least 10 characters. A sentence you remember will do.'},
+    "signin_first_button": {"fr": 'Créer mon compte', "en": 'Create my account'},
+    "signin_forgot": {"fr": 'Mot de passe oublié ? La personne propriétaire peut vous envoyer un nouveau lien depuis '
+                            'la page Équipe.',
+                      "en": 'Forgot your password? The owner can send you a new link from the Team page.'},
+    "signin_wrong_token": {"fr": "Ce code d'installation n'est pas le bon. Prochain essai possible dans {seconds} s.",
+                           "en": 'This setup code is not the right one. Next try possible in {seconds} s.'},
+    "signin_name_required": {"fr": "Donnez votre nom : il apparaîtra dans l'historique.",
+                             "en": 'Give your name: it will appear in the history.'},
+    "password_too_short": {"fr": 'Mot de passe trop court : 10 caractères au moins.',
+                           "en": 'Password too short: at least 10 characters.'},
+    "password_too_long": {"fr": 'Mot de passe trop long : 200 caractères au plus.',
+                          "en": 'Password too long: 200 characters at most.'},
+    "signin_first_taken": {"fr": "Le compte de la personne propriétaire vient d'être créé : connectez-vous avec votre "
+                                 'nom et votre mot de passe.',
+                           "en": "The owner's account was just created: sign in with your name and password."},
+    "join_title": {"fr": "Rejoindre l'équipe", "en": 'Join the team'},
+    "join_heading": {"fr": 'Bienvenue, {name}', "en": 'Welcome, {name}'},
+    "join_intro": {"fr": 'Vous êtes invité avec le rôle « {role} » : {what} Choisissez votre mot de passe pour '
+                         'entrer.',
+                   "en": 'You are invited with the role “{role}”: {what} Choose your password to come in.'},
+    "join_button": {"fr": 'Entrer dans Cadre', "en": 'Enter Cadre'},
+    "notice_welcome": {"fr": 'Bienvenue : vous êtes connecté.', "en": 'Welcome: you are signed in.'},
+    "notice_person_removed": {"fr": "Accès retiré : ses sessions sont fermées, ce qu'elle a fait reste dans "
+                                    "l'historique.",
+                              "en": 'Access removed: their sessions are closed, what they did stays in the history.'},
+    "notice_role_changed": {"fr": 'Rôle changé.', "en": 'Role changed.'},
+    "notice_session_ended": {"fr": 'Session fermée : ce navigateur devra se reconnecter.',
+                             "en": 'Session closed: that browser will have to sign in again.'},
+    "notice_last_owner": {"fr": "Il faut au moins une personne propriétaire : rien n'a été changé.",
+                          "en": 'There must be at least one owner: nothing was changed.'},
+    "notice_not_yourself": {"fr": 'Vous ne pouvez pas retirer votre propre accès : déconnectez-vous.',
+                            "en": 'You cannot remove your own access: sign out instead.'},
+    "notice_merged": {"fr": "Brouillon enregistré, avec les changements faits entre-temps par quelqu'un d'autre sur "
+                            "d'autres champs.",
+                      "en": 'Draft saved, with the changes someone else made meanwhile to other fields.'},
+    "notice_policy_changed": {"fr": 'Vérification changée : « {policy} », appliquée dès maintenant.',
+                              "en": 'Check changed: “{policy}”, applied from now on.'},
+    "confirm_cancel": {"fr": 'Annuler', "en": 'Cancel'},
+    "rollback_confirm_title": {"fr": 'Republier la v{version} de {name} ?',
+                               "en": 'Publish v{version} of {name} again?'},
+    "rollback_confirm_text": {"fr": "La v{version} sera publiée à nouveau comme v{next} : l'IA la recevra dès "
+                                    "maintenant, et le brouillon sera remplacé par elle. L'historique ne perd rien.",
+                              "en": 'v{version} will be published again as v{next}: the AI receives it from now on, '
+                                    'and it replaces the draft. The history loses nothing.'},
+    "rollback_confirm_changes": {"fr": 'Ce qui changera par rapport à la version en service',
+                                 "en": 'What will change from the version in service'},
+    "keys_revoke_title": {"fr": 'Révoquer la clé « {name} » ?', "en": 'Revoke the key “{name}”?'},
+    "keys_revoke_text": {"fr": "Les outils qui utilisent la clé « {name} » seront refusés dès maintenant. Ce n'est "
+                               'pas réversible : il faudra leur donner une nouvelle clé.',
+                         "en": 'Tools using the key “{name}” are refused from now on. This cannot be undone: they '
+                               'will need a new key.'},
+    "people_remove_title": {"fr": "Retirer l'accès de {name} ?", "en": "Remove {name}'s access?"},
+    "people_remove_text": {"fr": "{name} ne pourra plus se connecter et ses sessions ouvertes se ferment. Ce qu'elle "
+                                 "a fait reste dans l'historique.",
+                           "en": '{name} can no longer sign in and their open sessions close. What they did stays in '
+                                 'the history.'},
+    "people_remove_button": {"fr": "Retirer l'accès de {name}", "en": "Remove {name}'s access"},
+    "people_remove": {"fr": 'Retirer', "en": 'Remove'},
+    "people_title": {"fr": 'Équipe', "en": 'Team'},
+    "people_intro": {"fr": "Chacun entre avec son nom et son mot de passe ; l'historique dit qui a fait quoi.",
+                     "en": 'Everyone signs in with their own name and password; the history says who did what.'},
+    "people_link_heading": {"fr": "Lien d'invitation pour {name}", "en": 'Invitation link for {name}'},
+    "people_link_once": {"fr": 'Envoyez-le à cette personne (message, SMS…). Il sert une seule fois, pendant 3 jours, '
+                               'et ne sera plus affiché.',
+                         "en": 'Send it to this person (message, text…). It works once, for 3 days, and will not be '
+                               'shown again.'},
+    "people_link_label": {"fr": 'Lien à envoyer', "en": 'Link to send'},
+    "people_team": {"fr": 'Les personnes', "en": 'People'},
+    "people_joined": {"fr": 'a rejoint', "en": 'joined'},
+    "people_invited": {"fr": 'invitation en attente', "en": 'invitation pending'},
+    "people_you": {"fr": 'vous', "en": 'you'},
+    "people_role_of": {"fr": 'Rôle de {name}', "en": "{name}'s role"},
+    "people_role_button": {"fr": 'Changer', "en": 'Change'},
+    "people_new_link": {"fr": 'Nouveau lien', "en": 'New link'},
+    "people_new_link_named": {"fr": "Nouveau lien pour {name} (l'ancien ne marchera plus)",
+                              "en": 'New link for {name} (the old one stops working)'},
+    "people_invite": {"fr": "Inviter quelqu'un", "en": 'Invite someone'},
+    "people_invite_hint": {"fr": 'Cadre crée un lien à usage unique ; la personne y choisit son mot de passe. Pas '
+                                 "besoin d'e-mail.",
+                           "en": 'Cadre makes a one-time link; the person chooses their password there. No e-mail '
+                                 'needed.'},
+    "people_name": {"fr": 'Son nom', "en": 'Their name'},
+    "people_role": {"fr": 'Son rôle', "en": 'Their role'},
+    "people_invite_button": {"fr": "Créer le lien d'invitation", "en": 'Create the invitation link'},
+    "people_name_required": {"fr": 'Donnez un nom.', "en": 'Give a name.'},
+    "people_name_taken": {"fr": "Quelqu'un de l'équipe porte déjà ce nom : ajoutez une initiale.",
+                          "en": 'Someone in the team already has this name: add an initial.'},
+    "people_sessions": {"fr": 'Connexions ouvertes', "en": 'Open sessions'},
+    "people_sessions_hint": {"fr": 'Un téléphone perdu, un ordinateur partagé : fermez la session, la personne devra '
+                                   'se reconnecter.',
+                             "en": 'A lost phone, a shared computer: close the session, the person will have to sign '
+                                   'in again.'},
+    "sessions_col_person": {"fr": 'Personne', "en": 'Person'},
+    "sessions_col_since": {"fr": 'Connectée le', "en": 'Signed in'},
+    "sessions_col_seen": {"fr": 'Vue', "en": 'Last seen'},
+    "sessions_col_where": {"fr": 'Depuis', "en": 'From'},
+    "sessions_this": {"fr": 'ce navigateur', "en": 'this browser'},
+    "sessions_end": {"fr": 'Fermer', "en": 'Close'},
+    "sessions_end_named": {"fr": 'Fermer la session de {name} ouverte le {when}',
+                           "en": "Close {name}'s session opened on {when}"},
+    "filters": {"fr": 'Filtres', "en": 'Filters'},
+    "filter_check": {"fr": 'Vérification', "en": 'Check'},
+    "filter_all_checks": {"fr": 'Toutes', "en": 'All'},
+    "filter_item": {"fr": 'Refus', "en": 'Refusal'},
+    "filter_all_items": {"fr": 'Tous', "en": 'All'},
+    "filter_key": {"fr": 'Outil ou personne (clé)', "en": 'Tool or person (key)'},
+    "filter_all_keys": {"fr": 'Toutes les clés', "en": 'All keys'},
+    "filter_period": {"fr": 'Période', "en": 'Period'},
+    "filter_all_periods": {"fr": 'Tout', "en": 'All time'},
+    "decisions_by_key": {"fr": 'par « {name} »', "en": 'by “{name}”'},
+    "decisions_no_key": {"fr": 'clé inconnue', "en": 'unknown key'},
+    "story_badge_sent": {"fr": 'Envoyée', "en": 'Sent'},
+    "story_badge_against": {"fr": 'Contre le cadre', "en": 'Against the frame'},
+    "story_badge_refused": {"fr": 'Refusée', "en": 'Refused'},
+    "story_badge_failed": {"fr": 'Échec', "en": 'Failed'},
+    "story_sent": {"fr": "Envoyée à l'IA.", "en": 'Sent to the AI.'},
+    "story_sent_version": {"fr": "Envoyée à l'IA avec le cadre (v{version}).",
+                           "en": 'Sent to the AI with the frame (v{version}).'},
+    "story_sent_against": {"fr": "Envoyée à l'IA, mais va contre {items}.",
+                           "en": 'Sent to the AI, but goes against {items}.'},
+    "story_refused_against": {"fr": 'Refusée : va contre {items}.', "en": 'Refused: goes against {items}.'},
+    "story_refused": {"fr": 'Refusée : {reason}.', "en": 'Refused: {reason}.'},
+    "story_failed": {"fr": 'Pas de réponse : {reason}.', "en": 'No answer: {reason}.'},
+    "story_item_refusal": {"fr": '« {item} »', "en": '“{item}”'},
+    "story_item_banned": {"fr": 'le mot banni « {item} »', "en": 'the banned word “{item}”'},
+    "decisions_asked": {"fr": 'Demandé :', "en": 'Asked:'},
+    "decisions_details": {"fr": 'Détails techniques', "en": 'Technical details'},
+    "decisions_check": {"fr": 'Vérification', "en": 'Check'},
+    "decisions_priority": {"fr": 'Priorité servie', "en": 'Priority served'},
+    "decisions_priority_value": {"fr": '{n} ({source})', "en": '{n} ({source})'},
+    "priority_source_header": {"fr": "déclarée par l'outil", "en": 'declared by the tool'},
+    "priority_source_metadata": {"fr": "déclarée par l'outil", "en": 'declared by the tool'},
+    "priority_source_judge": {"fr": 'selon le juge', "en": 'by the judge'},
+    "priority_source_words": {"fr": "d'après les mots de la priorité", "en": "from the priority's words"},
+    "decisions_duration": {"fr": 'Durée', "en": 'Time'},
+    "decisions_endpoint": {"fr": 'Appel', "en": 'Call'},
+    "decisions_version": {"fr": 'Version du cadre', "en": 'Frame version'},
+    "decisions_tokens": {"fr": 'Jetons', "en": 'Tokens'},
+    "decisions_upstream": {"fr": "Réponse de l'IA", "en": "AI's answer"},
+    "decisions_code": {"fr": 'Code', "en": 'Code'},
+    "decisions_request_id": {"fr": 'Identifiant de la requête', "en": 'Request id'},
+    "frames_against_one": {"fr": '{n} demande contre le cadre', "en": '{n} request against the frame'},
+    "frames_against_other": {"fr": '{n} demandes contre le cadre', "en": '{n} requests against the frame'},
+    "report_priorities_how": {"fr": "Comment c'est attribué ?", "en": 'How is it attributed?'},
+    "report_priorities_details": {"fr": "D'abord ce que l'outil déclare (en-tête x-cadre-priority ou "
+                                        "metadata.cadre_priority), sinon l'avis du juge s'il est activé, sinon les "
+                                        "mots de vos priorités retrouvés dans la demande. Une demande qu'aucun de ces "
+                                        "moyens ne rattache est « non attribuée » : cela ne veut pas dire qu'elle ne "
+                                        'servait aucune priorité.',
+                                  "en": 'First what the tool declares (x-cadre-priority header or '
+                                        "metadata.cadre_priority), else the judge's answer when it is on, else the "
+                                        'words of your priorities found in the request. A request none of these ties '
+                                        'to a priority is “not attributed”: it does not mean it served none.'},
+    "report_refusals_hint": {"fr": "Pour chaque refus : combien de demandes l'ont touché sur les {days} derniers "
+                                   "jours, et sur les {days} jours d'avant.",
+                             "en": 'For each refusal: how many requests ran into it in the last {days} days, and in '
+                                   'the {days} days before.'},
+    "report_vs_before": {"fr": '(avant : {before})', "en": '(before: {before})'},
+    "report_trend_up": {"fr": 'en hausse', "en": 'rising'},
+    "report_trend_down": {"fr": 'en baisse', "en": 'falling'},
+    "report_no_examples": {"fr": "Pas d'exemple gardé (extraits désactivés ou effacés).",
+                           "en": 'No example kept (excerpts off or erased).'},
+    "report_see_requests": {"fr": 'Voir ces demandes', "en": 'See these requests'},
+    "report_bar_not_attributed": {"fr": 'Non attribuées', "en": 'Not attributed'},
+    "policy_heading": {"fr": "Que faire d'une demande contre le cadre ?",
+                       "en": 'What to do with a request against the frame?'},
+    "policy_now": {"fr": "Aujourd'hui : « {policy} ».", "en": 'Now: “{policy}”.'},
+    "policy_last_week_one": {"fr": 'Sur les {days} derniers jours, {n} demande vérifiée, dont {against} contre le '
+                                   'cadre.',
+                             "en": 'In the last {days} days, {n} request checked, {against} of them against the '
+                                   'frame.'},
+    "policy_last_week_other": {"fr": 'Sur les {days} derniers jours, {n} demandes vérifiées, dont {against} contre le '
+                                     'cadre.',
+                               "en": 'In the last {days} days, {n} requests checked, {against} of them against the '
+                                     'frame.'},
+    "policy_unchecked_one": {"fr": "({n} demande n'a pas été vérifiée.)", "en": '({n} request was not checked.)'},
+    "policy_unchecked_other": {"fr": "({n} demandes n'ont pas été vérifiées.)",
+                               "en": '({n} requests were not checked.)'},
+    "policy_nothing_checked": {"fr": 'Aucune demande vérifiée sur les {days} derniers jours : rien à comparer encore.',
+                               "en": 'No request checked in the last {days} days: nothing to compare yet.'},
+    "policy_choose": {"fr": 'Vérification des demandes', "en": 'Checking requests'},
+    "policy_off": {"fr": 'Ne pas vérifier', "en": 'Do not check'},
+    "policy_flag": {"fr": 'Signaler', "en": 'Flag'},
+    "policy_refuse": {"fr": 'Refuser', "en": 'Refuse'},
+    "policy_off_what": {"fr": "Tout part à l'IA, rien n'est vérifié ni signalé ici.",
+                        "en": 'Everything goes to the AI; nothing is checked or flagged here.'},
+    "policy_flag_what": {"fr": "Tout part à l'IA ; les demandes contre le cadre sont signalées ici, avec ce qui a été "
+                               'demandé.',
+                         "en": 'Everything goes to the AI; requests against the frame are flagged here, with what '
+                               'was asked.'},
+    "policy_refuse_what": {"fr": 'Une demande contre le cadre ne part pas : la personne reçoit un message qui dit '
+                                 'quel refus elle touche.',
+                           "en": 'A request against the frame is not sent: the person gets a message naming the '
+                                 'refusal it runs into.'},
+    "policy_off_effect_one": {"fr": 'Les {days} derniers jours : {n} demande contre le cadre serait passée sans que '
+                                    'vous le voyiez.',
+                              "en": 'Last {days} days: {n} request against the frame would have gone through unseen.'},
+    "policy_off_effect_other": {"fr": 'Les {days} derniers jours : {n} demandes contre le cadre seraient passées sans '
+                                      'que vous le voyiez.',
+                                "en": 'Last {days} days: {n} requests against the frame would have gone through '
+                                      'unseen.'},
+    "policy_flag_effect_one": {"fr": 'Les {days} derniers jours : {n} demande aurait été envoyée et signalée.',
+                               "en": 'Last {days} days: {n} request would have been sent and flagged.'},
+    "policy_flag_effect_other": {"fr": 'Les {days} derniers jours : {n} demandes auraient été envoyées et signalées.',
+                                 "en": 'Last {days} days: {n} requests would have been sent and flagged.'},
+    "policy_refuse_effect_one": {"fr": 'Les {days} derniers jours : {n} demande aurait été refusée.',
+                                 "en": 'Last {days} days: {n} request would have been refused.'},
+    "policy_refuse_effect_other": {"fr": 'Les {days} derniers jours : {n} demandes auraient été refusées.',
+                                   "en": 'Last {days} days: {n} requests would have been refused.'},
+    "policy_button": {"fr": 'Appliquer', "en": 'Apply'},
+    "policy_owner_only": {"fr": 'Seule la personne propriétaire change la vérification.',
+                          "en": 'Only the owner changes the check.'},
+    "editor_readonly": {"fr": 'Lecture seule : votre rôle permet de consulter ce cadre, pas de le modifier.',
+                        "en": 'Read only: your role lets you read this frame, not change it.'},
+    "unsaved_leave": {"fr": 'Vos modifications ne sont pas enregistrées. Quitter quand même ?',
+                      "en": 'Your changes are not saved. Leave anyway?'},
+    "publish_owner_only": {"fr": 'La personne propriétaire publie.', "en": 'The owner publishes.'},
+    "publish_nothing": {"fr": "Rien à publier : c'est la version en service (v{version}).",
+                        "en": 'Nothing to publish: this is the version in service (v{version}).'},
+    "prompt_heading_live": {"fr": "Ce que l'IA reçoit", "en": 'What the AI receives'},
+    "prompt_explain_live": {"fr": 'Le texte exact placé en tête de chaque requête en ce moment (version {version}).',
+                            "en": 'The exact text put ahead of every request right now (version {version}).'},
+    "drafted_by": {"fr": '(brouillon de {who})', "en": '(draft by {who})'},
+    "conflict_keep_mine": {"fr": "Garder la mienne", "en": "Keep mine"},
+    "conflict_keep_theirs": {"fr": 'Garder la sienne', "en": 'Keep theirs'},
+    "conflict_save": {"fr": 'Enregistrer avec mes choix', "en": 'Save with my choices'},
     # ------------------------------------------------------------------------- relative and absolute time
     "ago_now": {"fr": "à l'instant", "en": "just now"},
     "ago_minutes_one": {"fr": "il y a {n} minute", "en": "{n} minute ago"},
@@ -513,8 +759,12 @@ CONSOLE: dict[str, dict[str, str]] = {
     "ago_months_other": {"fr": "il y a {n} mois", "en": "{n} months ago"},
     "ago_years_one": {"fr": "il y a {n} an", "en": "{n} year ago"},
     "ago_years_other": {"fr": "il y a {n} ans", "en": "{n} years ago"},
-    "date_time": {"fr": "{day}/{month:02d}/{year} à {hour:02d}:{minute:02d}",
-                  "en": "{day} {month_name} {year}, {hour:02d}:{minute:02d}"},
+    "date_time": {"fr": "{day}/{month:02d}/{year} à {hour:02d}:{minute:02d}:{second:02d}",
+                  "en": "{day} {month_name} {year}, {hour:02d}:{minute:02d}:{second:02d}"},
+    "duration_under_second": {"fr": "moins d'une seconde", "en": "under a second"},
+    "duration_seconds_one": {"fr": "{n} seconde", "en": "{n} second"},
+    "duration_seconds_other": {"fr": "{n} secondes", "en": "{n} seconds"},
+    "duration_minutes": {"fr": "{minutes} min {seconds} s", "en": "{minutes} min {seconds} s"},
 }
 
 SUBFIELD_LABELS: dict[str, dict[str, str]] = {
@@ -522,6 +772,13 @@ SUBFIELD_LABELS: dict[str, dict[str, str]] = {
     "voice.address": {"fr": "Tutoiement ou vouvoiement", "en": "Form of address"},
     "lexicon.preferred": {"fr": "Mots à préférer", "en": "Preferred words"},
     "lexicon.banned": {"fr": "Mots bannis", "en": "Banned words"},
+}
+
+# What the request check found, one label each (``decisions.check_outcome``); a new outcome gets its line here
+# and shows on the decisions page and its filter without anything else to change.
+CHECK_OUTCOMES: dict[str, dict[str, str]] = {
+    "fits": {"fr": "dans le cadre", "en": "within the frame"},
+    "off_frame": {"fr": "contre le cadre", "en": "against the frame"},
 }
 
 REASONS: dict[str, dict[str, str]] = {

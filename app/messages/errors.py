@@ -117,6 +117,12 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "Frame “{slug}” has no version {number}.",
     },
     "error.key_not_found": {"fr": "Aucune clé « {key_id} ».", "en": "No key “{key_id}”."},
+    "error.person_not_found": {"fr": "Personne « {person_id} » inconnue.", "en": "No person “{person_id}”."},
+    "error.name_taken": {"fr": "Quelqu'un de l'équipe porte déjà le nom « {name} ».",
+                         "en": "Someone in the team already has the name “{name}”."},
+    "error.invalid_name": {"fr": "Un nom est nécessaire.", "en": "A name is needed."},
+    "error.invalid_role": {"fr": "Rôle inconnu : owner, editor ou viewer.",
+                           "en": "Unknown role: owner, editor or viewer."},
     "error.frame_archived": {
         "fr": "Le cadre « {slug} » est archivé : rétablissez-le (cadre frame unarchive {slug}, "
         "POST /api/frames/{slug}/unarchive, ou enregistrez un brouillon).",

@@ -9,7 +9,8 @@ from typing import Any
 
 from app.messages import DEFAULT, LANGUAGES, MESSAGES, language
 
-__all__ = ["DEFAULT", "LANGUAGES", "ago", "count", "field_label", "pick_language", "reason", "text", "when"]
+__all__ = ["CHECK_OUTCOMES", "DEFAULT", "LANGUAGES", "ago", "check_label", "count", "duration", "field_label",
+           "pick_language", "reason", "text", "when"]
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -38,6 +39,15 @@ def field_label(path: str, lang: str) -> str:
     entry = MESSAGES.get(f"field.{base}")
     label = entry[language(lang)] if entry else base
     return f"{label} {int(index.rstrip(']')) + 1}" if index.rstrip("]").isdigit() else label
+
+
+CHECK_OUTCOMES = tuple(k.removeprefix("check_outcome.") for k in MESSAGES if k.startswith("check_outcome."))
+
+
+def check_label(value: str, lang: str) -> str:
+    """What the request check found, in words ("contre le cadre"); the value itself when it has no label."""
+    entry = MESSAGES.get(f"check_outcome.{value}")
+    return entry[language(lang)] if entry else value
 
 
 def reason(code: str, lang: str) -> str:
@@ -69,7 +79,17 @@ def when(moment: dt.datetime, zone: dt.tzinfo, lang: str) -> str:
     """An absolute date and time in the console's time zone: "12/03/2026 à 14:05", "12 Mar 2026, 14:05"."""
     local = moment.astimezone(zone)
     return text("date_time", lang, day=local.day, month=local.month, month_name=MONTHS_EN[local.month - 1],
-                year=local.year, hour=local.hour, minute=local.minute)
+                year=local.year, hour=local.hour, minute=local.minute, second=local.second)
+
+
+def duration(ms: float, lang: str) -> str:
+    """A duration in words: "moins d'une seconde", "3 secondes", "2 min 5 s"."""
+    seconds = int(ms // 1000)
+    if seconds < 1:
+        return text("duration_under_second", lang)
+    if seconds < 60:
+        return count("duration_seconds", seconds, lang)
+    return text("duration_minutes", lang, minutes=seconds // 60, seconds=seconds % 60)
 
 
 def ago(moment: dt.datetime, now: dt.datetime, lang: str) -> str:

@@ -37,6 +37,18 @@ LINT: dict[str, dict[str, str]] = {
         "concrètement.",
         "en": "The offer is made only of generic words (“{value}”): say what you concretely sell.",
     },
+    "promise_generic": {
+        "fr": "La promesse « {value} » n'est faite que de mots que toute entreprise peut dire : promettez un "
+        "résultat que le client peut vérifier (un délai, un prix, une garantie précise, un lieu).",
+        "en": "The promise “{value}” is made only of words any business could say: promise a result the "
+        "customer can check (a delay, a price, a precise guarantee, a place).",
+    },
+    "priority_generic": {
+        "fr": "La priorité « {value} » est le but de toute entreprise : dites ce qui passe en premier chez vous, "
+        "pour qui, et comment vous le verrez (ex. « Réparer en 48 h les vélos des cyclistes du quartier »).",
+        "en": "The priority “{value}” is every business's goal: say what comes first for you, for whom, and how "
+        "you will see it (e.g. “Close every client's books by the 5th of the month”).",
+    },
     "promise_sentences": {
         "fr": "La promesse tient en une seule phrase ; elle en compte {count}.",
         "en": "The promise must be one sentence; it has {count}.",

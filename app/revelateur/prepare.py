@@ -11,6 +11,7 @@ from app.frames.prompts import render_frame
 from app.frames.records import Published, Version
 from app.frames.rules import errors, lint
 from app.revelateur.checker import Checker, compile_checker
+from app.revelateur.priorities import PriorityWords, compile_priorities
 
 MAX_CHECKERS = 1_000  # compiled checkers kept across invalidations (a compilation takes ~20 ms)
 
@@ -20,7 +21,7 @@ class Preparer:
 
     def __init__(self, prompts: jinja2.Environment) -> None:
         self.prompts = prompts
-        self._checkers: dict[tuple[str, int], Checker] = {}  # by (slug, version): versions never change
+        self._checkers: dict[tuple[str, int], tuple[Checker, PriorityWords]] = {}  # versions never change
 
     def __call__(self, version: Version, policy: str = "flag") -> Published:
         """Render, lint and compile the check of a published version (the lint again the next day)."""
@@ -30,14 +31,19 @@ class Preparer:
         other = () if not problems else tuple(errors(lint(version.frame, today, "en" if version.frame.language == "fr"
                                                             else "fr")))
         header = f"{version.slug}@{version.version}".encode()
-        return Published(version, prompt, problems, header, today, policy, self.checker(version), other)
+        checker, priority_words = self.compiled(version)
+        return Published(version, prompt, problems, header, today, policy, checker, other, priority_words)
 
     def checker(self, version: Version) -> Checker:
         """The compiled check of ``version``, kept across cache reloads."""
+        return self.compiled(version)[0]
+
+    def compiled(self, version: Version) -> tuple[Checker, PriorityWords]:
+        """The compiled check and priority words of ``version``, kept across cache reloads."""
         key = (version.slug, version.version)
         found = self._checkers.get(key)
         if found is None:
             if len(self._checkers) >= MAX_CHECKERS:
                 self._checkers.clear()
-            found = self._checkers[key] = compile_checker(version.frame)
+            found = self._checkers[key] = (compile_checker(version.frame), compile_priorities(version.frame))
         return found

@@ -23,7 +23,7 @@ from app.storage.store import ReportRows
 UNSTABLE_WINDOW = dt.timedelta(days=30)  # two priority changes this close together are themselves a finding
 TOP_ITEMS = 5
 EXAMPLES = 3
-PRIORITIES = ("1", "2", "3", "none")  # the traffic buckets; "none" = served no priority (unattributed)
+PRIORITIES = ("1", "2", "3", "none")  # the traffic buckets; "none" = not attributed (not "served none")
 
 
 @dataclass
@@ -35,10 +35,11 @@ class ItemHits:
     count: int = 0
     sources: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
+    previous: int = 0  # requests that ran into it in the period before (as long as this one)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"item": self.item, "kind": self.kind, "count": self.count, "sources": dict(self.sources),
-                "examples": self.examples}
+        return {"item": self.item, "kind": self.kind, "count": self.count, "previous": self.previous,
+                "sources": dict(self.sources), "examples": self.examples}
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Report:
     by_priority: dict[str, int]  # forwarded requests by PRIORITIES bucket
     checked: int  # requests the révélateur checked (check_outcome recorded)
     off_frame: int
-    refusal_items: list[ItemHits]
+    refusal_items: list[ItemHits]  # every declared refusal (most asked first), then any no longer declared
     lexicon_items: list[ItemHits]
     versions: list[int]  # published in the period
     changes: list[Change]
@@ -119,7 +120,7 @@ class Report:
         off = self.off_frame_percent
         if off is not None:
             out.append(strings.text("report_off_frame", lang, pct=off))
-        if self.refusal_items:
+        if self.refusal_items and self.refusal_items[0].count:
             top = self.refusal_items[0]
             out.append(strings.count("report_top_refusal", top.count, lang, item=top.item))
         if self.unstable:
@@ -147,7 +148,7 @@ class Report:
             if self.by_priority[str(i)]:
                 bars.append(Bar(strings.text("report_bar_priority_undeclared", lang, n=i),
                                 self.by_priority[str(i)], "priority3"))
-        bars.append(Bar(strings.text("report_bar_no_priority", lang), self.by_priority["none"], "none"))
+        bars.append(Bar(strings.text("report_bar_not_attributed", lang), self.by_priority["none"], "none"))
         return bars
 
     def charts(self, lang: str) -> dict[str, str]:
@@ -167,7 +168,7 @@ class Report:
                          "refused": {"total": self.refused_total, "by_code": self.refused},
                          "failed": {"total": self.failed_total, "by_code": self.failed}},
             "priorities": {"declared": list(self.priorities), "traffic": self.by_priority,
-                           "no_priority_percent": self.no_priority_percent,
+                           "no_priority_percent": self.no_priority_percent,  # not attributed, in fact
                            "inversions": [{"lower": low, "higher": high} for low, high in self.inversions()]},
             "checks": {"checked": self.checked, "off_frame": self.off_frame,
                        "off_frame_percent": self.off_frame_percent},
@@ -179,6 +180,33 @@ class Report:
                                            "after": list(c.after)} for c in self.changes]},
             "sentences": {lang: self.sentences(lang) for lang in strings.LANGUAGES},
         }
+
+
+@dataclass(frozen=True)
+class PolicyEffects:
+    """What the requests of a period were, for saying what each check policy would have done to them."""
+
+    total: int
+    checked: int  # the check ran (not under ``off``)
+    against: int  # checked and found against the frame
+    refused: int  # of those, refused (under ``refuse``)
+
+    @property
+    def unchecked(self) -> int:
+        return self.total - self.checked
+
+
+def policy_effects(counts: Iterable[tuple[str, str | None, int]]) -> PolicyEffects:
+    """From (outcome, check outcome, how many) of a period: how many were checked, against the frame, refused."""
+    total = checked = against = refused = 0
+    for outcome, check, n in counts:
+        total += n
+        if check is not None:
+            checked += n
+        if check == "off_frame":
+            against += n
+            refused += n if outcome == "refused" else 0
+    return PolicyEffects(total, checked, against, refused)
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -209,13 +237,22 @@ def build(slug: str, frame: Frame | None, rows: ReportRows, days: int, until: dt
             checked += n
             off_frame += n if check_outcome == "off_frame" else 0
     items = hits(rows.findings)
+    earlier = {(h.kind, h.item): h.count for h in hits(rows.previous)}
+    declared = [r.strip() for r in frame.refusals if r.strip()] if frame else []
+    refusals = {h.item: h for h in items if h.kind == "refusal"}
+    for item in declared:
+        refusals.setdefault(item, ItemHits(item, "refusal"))
+    for entry in [*refusals.values(), *items]:
+        entry.previous = earlier.get((entry.kind, entry.item), 0)
+    order = {item: i for i, item in enumerate(declared)}
+    refusal_items = sorted(refusals.values(), key=lambda h: (-h.count, order.get(h.item, len(order)), h.item))
     return Report(
         slug=slug, days=days, since=until - dt.timedelta(days=days), until=until,
         language=frame.language if frame else strings.DEFAULT,
         priorities=ranked(frame.priorities) if frame else (),
         total=total, forwarded=forwarded, refused=dict(refused), failed=dict(failed), by_priority=by_priority,
         checked=checked, off_frame=off_frame,
-        refusal_items=[i for i in items if i.kind == "refusal"][:TOP_ITEMS],
+        refusal_items=refusal_items[:max(TOP_ITEMS, len(declared))],
         lexicon_items=[i for i in items if i.kind == "lexicon"][:TOP_ITEMS],
         versions=[v.version for v in rows.versions], changes=priority_changes(rows.before, rows.versions))
 
@@ -271,7 +308,8 @@ TEXT = "#1d232a"
 TRACK = "#eceef0"
 WIDTH = 320  # viewBox units; the page scales the chart to its column (320 fits a 375 px phone at 1:1)
 ROW = 44
-LABEL_CHARS = 40
+LINE = 17  # a label's extra line
+LABEL_CHARS = 36  # characters of a label's line at 14 units: labels wrap, nothing is cut
 
 
 @dataclass(frozen=True)
@@ -281,14 +319,31 @@ class Bar:
     kind: str  # picks the colour
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
+def wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
+    """A label in lines of ``width`` characters at most, cut between words (a word longer than a line is cut)."""
+    lines: list[str] = []
+    current = ""
+    for word in label.split(" "):  # not on no-break spaces: French keeps « : » with its word
+        while len(word) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return [*lines, current] if current else lines or [""]
 
 
 def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], lang: str) -> str:
-    """Horizontal bars, each with its label above and its count at its end; the description reads every value."""
+    """Horizontal bars, each with its label above (wrapped, never cut) and its count at its end; the description
+    reads every value."""
     top = max((b.value for b in bars), default=0) or 1
-    height = ROW * len(bars) + 8
+    labels = [wrap(b.label) for b in bars]
+    height = sum(ROW + LINE * (len(lines) - 1) for lines in labels) + 8
     desc = "; ".join(f"{b.label}: {b.value}" for b in bars) or strings.text("report_chart_empty", lang)
     ids = f"{chart_id}-title {chart_id}-desc"
     parts = [
@@ -298,14 +353,18 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], lang: str) -> str:
         f'<desc id={quoteattr(chart_id + "-desc")}>{escape(desc)}</desc>',
     ]
     room = WIDTH - 44  # the count is written after the bar
-    for i, bar in enumerate(bars):
-        y = ROW * i
+    y = 0
+    for bar, lines in zip(bars, labels, strict=True):
         length = round(room * bar.value / top) if bar.value else 0
+        spans = "".join(f'<tspan x="0" dy="{0 if i == 0 else LINE}">{escape(line)}</tspan>'
+                        for i, line in enumerate(lines))
+        y += LINE * (len(lines) - 1)
         parts += [
-            f'<text x="0" y="{y + 15}" font-size="14" fill="{TEXT}">{escape(_short(bar.label))}</text>',
+            f'<text x="0" y="{y - LINE * (len(lines) - 1) + 15}" font-size="14" fill="{TEXT}">{spans}</text>',
             f'<rect x="0" y="{y + 21}" width="{room}" height="16" rx="3" fill="{TRACK}"/>',
             f'<rect x="0" y="{y + 21}" width="{length}" height="16" rx="3" fill="{COLOURS.get(bar.kind, TEXT)}"/>',
             f'<text x="{room + 6}" y="{y + 34}" font-size="14" font-weight="600" fill="{TEXT}">{bar.value}</text>',
         ]
+        y += ROW
     parts.append("</svg>")
     return "".join(parts)

@@ -22,6 +22,7 @@ from app.errors import CadreError, FrameRefusal, JudgeUnavailable
 from app.frames.links import console_url
 from app.frames.records import Decision, Hit, Published, priority_rank
 from app.messages import LANGUAGES, both, text
+from app.revelateur import priorities
 from app.revelateur.judge import Judge, NoAnswer, Verdict
 
 EXCERPT = 200
@@ -36,7 +37,7 @@ class Review:
     published: Published
     text: str
     public_url: str
-    excerpts: str  # none | refused | all
+    excerpts: str  # none | refused | flagged | all
     refusal: FrameRefusal | None = None
 
 
@@ -50,7 +51,7 @@ def review(text: str, published: Published, decision: Decision, public_url: str,
     _record(decision, hits, "request")
     if hits and published.policy == "refuse":
         seen.refusal = refusal(published, hits, public_url, "off_frame")
-    if excerpts == "all" or (excerpts == "refused" and seen.refusal is not None):
+    if keep_excerpt(excerpts, flagged=bool(hits), refused=seen.refusal is not None):
         decision.excerpt = hits[0].excerpt if hits else _excerpt(text)
     return seen
 
@@ -61,16 +62,24 @@ def check_answer(seen: Review, answer: str, decision: Decision) -> FrameRefusal 
     if not hits:
         return None
     _record(decision, hits, "answer")
-    if seen.published.policy != "refuse":
-        return None
-    if seen.excerpts != "none" and decision.excerpt is None:
+    refused = seen.published.policy == "refuse"
+    if keep_excerpt(seen.excerpts, flagged=True, refused=refused) and decision.excerpt is None:
         decision.excerpt = _excerpt(seen.text)
-    return refusal(seen.published, hits, seen.public_url, "off_frame_answer")
+    return refusal(seen.published, hits, seen.public_url, "off_frame_answer") if refused else None
 
 
 def check_stream(seen: Review, answer: str, decision: Decision) -> None:
     """Check a streamed answer's text once it was relayed: recorded, never replaced."""
-    _record(decision, seen.published.checker.check(answer), "answer")
+    hits = seen.published.checker.check(answer)
+    _record(decision, hits, "answer")
+    if hits and keep_excerpt(seen.excerpts, flagged=True, refused=False) and decision.excerpt is None:
+        decision.excerpt = _excerpt(seen.text)
+
+
+def keep_excerpt(setting: str, *, flagged: bool, refused: bool) -> bool:
+    """Whether CADRE_STORE_EXCERPTS keeps the request's excerpt: ``none`` never, ``refused`` for refused
+    requests, ``flagged`` (the default) for flagged or refused ones, ``all`` for every checked request."""
+    return setting == "all" or (setting == "flagged" and (flagged or refused)) or (setting == "refused" and refused)
 
 
 def refusal(published: Published, hits: list[Hit], public_url: str, template: str) -> FrameRefusal:
@@ -108,7 +117,7 @@ async def judge_first(judge: Judge, seen: Review, decision: Decision) -> CadreEr
     except NoAnswer as exc:
         record_no_answer(decision, exc.reason)
         if judge.fail == "closed":
-            if seen.excerpts != "none" and decision.excerpt is None:
+            if keep_excerpt(seen.excerpts, flagged=False, refused=True) and decision.excerpt is None:
                 decision.excerpt = _excerpt(seen.text)
             return JudgeUnavailable(both("judge.judge_unavailable", reason=exc.reason, slug=seen.published.slug))
         decision.code = "judge_unavailable"
@@ -133,11 +142,11 @@ def judge_later(judge: Judge, seen: Review, decision: Decision, add: Callable[[D
 def record_verdict(decision: Decision, verdict: Verdict, seen: Review, refused: bool) -> None:
     """The judge's answer in the decision: its priority when the request gave none, a ``judge`` finding when
     it does not fit (with the judge's sentence when excerpts are kept for this request)."""
-    if decision.priority is None and verdict.priority is not None:
+    if verdict.priority is not None and (decision.priority is None or decision.priority_source == "words"):
         decision.priority, decision.priority_source = verdict.priority, "judge"
     if verdict.fits:
         return
-    keep = seen.excerpts == "all" or (seen.excerpts == "refused" and refused)
+    keep = keep_excerpt(seen.excerpts, flagged=True, refused=refused)
     finding: dict[str, Any] = {"item": verdict.refusal, "kind": "refusal", "field": f"refusals[{verdict.index}]",
                                "source": "judge"}
     if keep:
@@ -177,8 +186,10 @@ def _excerpt(text: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------- priority
-def attribute_priority(decision: Decision, header: str | None, payload: dict[str, Any], published: Published) -> None:
-    """The priority the request says it serves: ``x-cadre-priority``, else ``metadata.cadre_priority``.
+def attribute_priority(decision: Decision, header: str | None, payload: dict[str, Any], published: Published,
+                       text: str = "") -> None:
+    """The priority the request serves: ``x-cadre-priority``, else ``metadata.cadre_priority``, else the frame's
+    own priority words found in ``text`` (``priority_source: words``; the judge, when on, may refine it).
 
     ``cadre_priority`` is taken out of ``metadata`` (and an emptied ``metadata`` with it) before forwarding:
     it is for Cadre, and an upstream may refuse a key it does not know or metadata on an endpoint without
@@ -193,5 +204,7 @@ def attribute_priority(decision: Decision, header: str | None, payload: dict[str
             del payload["metadata"]
         if rank is None:
             rank, source = priority_rank(declared, published.version.frame), "metadata"
+    if rank is None and text:
+        rank, source = priorities.attribute(published, text), "words"
     if rank is not None:
         decision.priority, decision.priority_source = rank, source

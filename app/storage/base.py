@@ -46,7 +46,7 @@ def dump(frame: Frame) -> str:
 
 def version_of(row: sa.Row[Any]) -> Version:
     return Version(row.slug, row.version, frame_of(row.frame), utc(row.published_at) or now(),
-                   row.published_by, row.rollback_of)
+                   row.published_by, row.rollback_of, row.drafted_by)
 
 
 def key_of(row: sa.Row[Any]) -> Key:

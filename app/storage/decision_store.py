@@ -8,9 +8,10 @@ import logging
 import sqlite3
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -76,6 +77,7 @@ class ReportRows:
     findings: list[tuple[str, str | None]]  # (findings JSON, the row's excerpt), latest first
     versions: list[Version]  # published in the period, oldest first
     before: Version | None  # in force when the period began
+    previous: list[tuple[str, str | None]] = field(default_factory=list)  # findings of the period before
 
 
 class DecisionQueries(StoreBase):
@@ -125,13 +127,18 @@ class DecisionQueries(StoreBase):
 
     async def decisions(self, *, frame: str | None = None, outcome: str | None = None,
                         code: str | None = None, since: dt.datetime | None = None,
-                        before_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """Latest decisions first; ``before_id`` pages backwards."""
+                        before_id: int | None = None, limit: int = 100, check_outcome: str | None = None,
+                        key_id: str | None = None, item: str | None = None) -> list[dict[str, Any]]:
+        """Latest decisions first; ``before_id`` pages backwards; ``item``: the findings name this refusal or
+        banned word."""
         t = db.decisions
         query = sa.select(t).order_by(t.c.id.desc()).limit(limit)
-        for column, value in ((t.c.frame, frame), (t.c.outcome, outcome), (t.c.code, code)):
+        for column, value in ((t.c.frame, frame), (t.c.outcome, outcome), (t.c.code, code),
+                              (t.c.check_outcome, check_outcome), (t.c.key_id, key_id)):
             if value is not None:
                 query = query.where(column == value)
+        if item is not None:  # findings are JSON written by orjson: '"item":"..."' exactly
+            query = query.where(t.c.findings.contains('"item":' + orjson.dumps(item).decode(), autoescape=True))
         if since is not None:
             query = query.where(t.c.at >= since)
         if before_id is not None:
@@ -140,35 +147,61 @@ class DecisionQueries(StoreBase):
             return [_decision_dict(r) for r in (await conn.execute(query)).all()]
 
     async def traffic(self, since: dt.datetime) -> dict[str, dict[str, int]]:
-        """Per frame, requests by outcome since ``since`` (for the console's list)."""
+        """Per frame, requests by outcome since ``since``, and under "against" those the check found against the
+        frame (for the console's list)."""
         t = db.decisions
-        query = (sa.select(t.c.frame, t.c.outcome, sa.func.count()).where(t.c.at >= since)
-                 .group_by(t.c.frame, t.c.outcome))
+        query = (sa.select(t.c.frame, t.c.outcome, t.c.check_outcome, sa.func.count()).where(t.c.at >= since)
+                 .group_by(t.c.frame, t.c.outcome, t.c.check_outcome))
         out: dict[str, dict[str, int]] = {}
         async with self.reading() as conn:
-            for frame_slug, outcome, count in (await conn.execute(query)).all():
-                out.setdefault(frame_slug or "", {})[outcome] = int(count)
+            for frame_slug, outcome, check, count in (await conn.execute(query)).all():
+                counts = out.setdefault(frame_slug or "", {})
+                counts[outcome] = counts.get(outcome, 0) + int(count)
+                if check == "off_frame":
+                    counts["against"] = counts.get("against", 0) + int(count)
         return out
 
+    async def forget_excerpts(self, before: dt.datetime) -> int:
+        """Erase the request excerpts recorded before ``before`` (the retention of CADRE_EXCERPT_DAYS)."""
+        t = db.decisions
+        async with self.writing() as conn:
+            done = await conn.execute(t.update().where(t.c.at < before, t.c.excerpt.is_not(None)).values(excerpt=None))
+            return int(done.rowcount or 0)
+
+    async def check_counts(self, slug: str, since: dt.datetime) -> list[tuple[str, str | None, int]]:
+        """(outcome, check outcome, how many) of ``slug``'s requests since ``since`` (what a policy would do)."""
+        t = db.decisions
+        query = (sa.select(t.c.outcome, t.c.check_outcome, sa.func.count()).where(t.c.frame == slug, t.c.at >= since)
+                 .group_by(t.c.outcome, t.c.check_outcome))
+        async with self.reading() as conn:
+            return [(o, k, int(n)) for o, k, n in (await conn.execute(query)).all()]
+
     # ------------------------------------------------------------------------------------------- report
-    async def report_rows(self, slug: str, since: dt.datetime, max_findings: int = 5000) -> ReportRows:
+    async def report_rows(self, slug: str, since: dt.datetime, max_findings: int = 5000,
+                          previous_since: dt.datetime | None = None) -> ReportRows:
         """What the report of ``slug`` since ``since`` is computed from: decisions counted by outcome, code,
-        check outcome and priority (GROUP BY), the findings of the latest ``max_findings`` rows that have some,
-        the versions published since, and the version in force before."""
+        check outcome and priority (GROUP BY), the findings of the latest ``max_findings`` rows that have some
+        (and of the period before, from ``previous_since``), the versions published since, and the version in
+        force before."""
         t, v = db.decisions, db.frame_versions
         mine = (t.c.frame == slug, t.c.at >= since)
         counts = (sa.select(t.c.outcome, t.c.code, t.c.check_outcome, t.c.priority, sa.func.count())
                   .where(*mine).group_by(t.c.outcome, t.c.code, t.c.check_outcome, t.c.priority))
         findings = (sa.select(t.c.findings, t.c.excerpt).where(*mine, t.c.findings.is_not(None))
                     .order_by(t.c.id.desc()).limit(max_findings))
+        earlier = (sa.select(t.c.findings, t.c.excerpt).where(
+            t.c.frame == slug, t.c.at >= (previous_since or since), t.c.at < since, t.c.findings.is_not(None))
+            .order_by(t.c.id.desc()).limit(max_findings))
         async with self.reading() as conn:
             await self._get(conn, slug)
             tallies = [(o, c, k, p, int(n)) for o, c, k, p, n in (await conn.execute(counts)).all()]
             found = [(f, e) for f, e in (await conn.execute(findings)).all()]
+            previous = [(f, e) for f, e in (await conn.execute(earlier)).all()] if previous_since else []
             published = (await conn.execute(sa.select(v).where(v.c.slug == slug, v.c.published_at >= since)
                                             .order_by(v.c.version))).all()
             before = (await conn.execute(sa.select(v).where(v.c.slug == slug, v.c.published_at < since)
                                          .order_by(v.c.version.desc()).limit(1))).first()
-        return ReportRows(tallies, found, [version_of(r) for r in published], version_of(before) if before else None)
+        return ReportRows(tallies, found, [version_of(r) for r in published], version_of(before) if before else None,
+                          previous)
 
 

@@ -98,7 +98,7 @@ class FrameQueries(StoreBase):
             async with conn.begin_nested():
                 await conn.execute(db.frame_versions.insert().values(
                     slug=state.slug, version=number, frame=dump(frame), published_at=stamp, published_by=by,
-                    rollback_of=rollback_of))
+                    rollback_of=rollback_of, drafted_by=state.updated_by if rollback_of is None else None))
         except IntegrityError as exc:
             raise RevisionMismatch("published", state.slug, await self._get(conn, state.slug)) from exc
         await conn.execute(db.frames.update().where(db.frames.c.slug == state.slug).values(

@@ -142,12 +142,47 @@ def _revelateur(conn: Connection) -> None:
             conn.exec_driver_sql(f"DROP INDEX {index}")
 
 
+def _people(conn: Connection) -> None:
+    """Named console accounts with roles, one-time invitations, and sessions kept server-side; the history
+    names who wrote a version as well as who published it."""
+    when = sa.DateTime(timezone=True)
+    tables = sa.MetaData()
+    sa.Table("people", tables,
+             sa.Column("id", sa.String(40), primary_key=True),
+             sa.Column("name", sa.String(60), nullable=False),
+             sa.Column("name_key", sa.String(60), nullable=False, unique=True),
+             sa.Column("role", sa.String(16), nullable=False),
+             sa.Column("password_hash", sa.String(200), nullable=True),
+             sa.Column("created_at", when, nullable=False),
+             sa.Column("created_by", sa.String(200), nullable=False),
+             sa.Column("removed_at", when, nullable=True))
+    sa.Table("invitations", tables,
+             sa.Column("token_hash", sa.String(64), primary_key=True),
+             sa.Column("person_id", sa.String(40), nullable=False, index=True),
+             sa.Column("created_at", when, nullable=False),
+             sa.Column("expires_at", when, nullable=False),
+             sa.Column("used_at", when, nullable=True))
+    sa.Table("console_sessions", tables,
+             sa.Column("id", sa.String(64), primary_key=True),
+             sa.Column("person_id", sa.String(40), nullable=False, index=True),
+             sa.Column("created_at", when, nullable=False),
+             sa.Column("last_seen_at", when, nullable=False),
+             sa.Column("expires_at", when, nullable=False),
+             sa.Column("revoked_at", when, nullable=True),
+             sa.Column("address", sa.String(64), nullable=False),
+             sa.Column("agent", sa.String(200), nullable=False))
+    tables.create_all(conn, checkfirst=True)
+    if "drafted_by" not in _columns(conn, "frame_versions"):
+        conn.exec_driver_sql("ALTER TABLE frame_versions ADD COLUMN drafted_by VARCHAR(200)")
+
+
 STEPS: list[tuple[str, Step]] = [
     ("0001_initial", _initial),
     ("0002_append_only_history", _append_only_history),
     ("0003_decision_indexes", _decision_indexes),
     ("0004_rate_limits", _rate_limits),
     ("0005_revelateur", _revelateur),
+    ("0006_people", _people),
 ]
 
 

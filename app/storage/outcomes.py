@@ -54,6 +54,20 @@ class KeyNotFound(StorageOutcome):
         self.key_id = key_id
 
 
+class PersonNotFound(StorageOutcome):
+    def __init__(self, person_id: str) -> None:
+        super().__init__(person_id)
+        self.person_id = person_id
+
+
+class NameTaken(StorageOutcome):
+    """Another person of the team already has this name (sign-in is by name)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
 class FrameArchived(StorageOutcome):
     """An archived frame is not published to, nor given keys: saving a draft brings it back."""
 

@@ -28,6 +28,7 @@ frame_versions = sa.Table(
     sa.Column("published_at", When, nullable=False),
     sa.Column("published_by", sa.String(200), nullable=False),
     sa.Column("rollback_of", sa.Integer, nullable=True),
+    sa.Column("drafted_by", sa.String(200), nullable=True),  # who last saved the draft it was made from (0005)
 )
 
 api_keys = sa.Table(
@@ -84,6 +85,40 @@ decisions = sa.Table(
 )
 
 sa.Index("ix_decisions_frame_at", decisions.c.frame, decisions.c.at)  # 0003: a frame's decisions by time
+
+# People of the console (0005): named accounts with a role; a person without a password is invited, not joined.
+people = sa.Table(
+    "people", metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("name_key", sa.String(60), nullable=False, unique=True),  # folded name: sign-in is by name
+    sa.Column("role", sa.String(16), nullable=False),  # owner | editor | viewer
+    sa.Column("password_hash", sa.String(200), nullable=True),  # argon2id; None until the invitation is used
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("removed_at", When, nullable=True),
+)
+
+invitations = sa.Table(
+    "invitations", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.String(40), nullable=False, index=True),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("expires_at", When, nullable=False),
+    sa.Column("used_at", When, nullable=True),
+)
+
+console_sessions = sa.Table(
+    "console_sessions", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # sha256 of the cookie's random value
+    sa.Column("person_id", sa.String(40), nullable=False, index=True),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("last_seen_at", When, nullable=False),
+    sa.Column("expires_at", When, nullable=False),
+    sa.Column("revoked_at", When, nullable=True),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("agent", sa.String(200), nullable=False),
+)
 
 state = sa.Table(
     "cadre_state", metadata,

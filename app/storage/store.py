@@ -12,13 +12,14 @@ from app.storage.base import StoreBase, check_slug, hash_secret
 from app.storage.decision_store import DecisionQueries, ReportRows
 from app.storage.frame_store import CHECK_POLICIES, FrameQueries
 from app.storage.key_store import KEY_PREFIX, MAX_RATE_LIMIT, REFUSAL_STYLES, KeyQueries
+from app.storage.people_store import PeopleQueries
 
 __all__ = ["CHECK_POLICIES", "KEY_PREFIX", "MAX_RATE_LIMIT", "REFUSAL_STYLES", "SLUG", "ReportRows", "Store",
            "check_slug", "hash_secret"]
 
 
-class Store(FrameQueries, KeyQueries, DecisionQueries, StoreBase):
-    """Frames, keys and admin tokens, decisions."""
+class Store(FrameQueries, KeyQueries, DecisionQueries, PeopleQueries, StoreBase):
+    """Frames, keys and admin tokens, decisions, people of the console."""
 
     async def close(self) -> None:
         if self.direct is not None:

@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from tests.support import ADMIN_TOKEN, ROOT
+from tests.support import ADMIN, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -26,6 +27,28 @@ WAIT_MS = 8_000  # every Playwright wait is bounded by this
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+PASSWORD = "un mot de passe de test"  # every test person's
+
+
+def invitation_path(base: str, name: str, role: str = "owner") -> str | None:
+    """Invite ``name`` through the management API (as a script would); the link's path, None if they exist."""
+    with httpx.Client(base_url=base, headers=ADMIN, timeout=10) as api:
+        response = api.post("/api/people", json={"name": name, "role": role})
+    if response.status_code == 409:
+        return None
+    assert response.status_code == 201, response.text
+    return urlsplit(response.json()["invitation"]["url"]).path
+
+
+def add_person(base: str, name: str, role: str = "owner") -> None:
+    """An account for ``name`` with ``PASSWORD``: invited by the API, joined through the invitation page."""
+    path = invitation_path(base, name, role)
+    if path is None:
+        return
+    with httpx.Client(base_url=base, follow_redirects=False, timeout=10) as web:
+        page = web.get(path)
+        joined = web.post(path, data={"csrf": csrf_of(page.text), "password": PASSWORD})
+        assert joined.status_code == 303, joined.text
 
 
 def chromium() -> Iterator[Any]:
@@ -67,11 +90,13 @@ def watch_errors(page: Any) -> list[str]:
     return seen
 
 
-def sign_in(page: Any, base: str, who: str = "Claire", target: str = "/admin") -> None:
-    """Sign in through the form (the first console page redirects there)."""
+def sign_in(page: Any, base: str, who: str = "Claire", target: str = "/admin", role: str = "owner") -> None:
+    """Sign in through the form (the first console page redirects there), as ``who`` (an account made first if
+    needed, with ``role``)."""
+    add_person(base, who, role)
     page.goto(base + target)
-    page.locator("#token").fill(ADMIN_TOKEN)
-    page.locator("#who").fill(who)
+    page.locator("#name").fill(who)
+    page.locator("#password").fill(PASSWORD)
     page.locator("form[action='/admin/sign-in'] button[type=submit]").click()
     page.wait_for_url(re.compile(re.escape(base + target) + r"(\?.*)?$"))
 
@@ -105,10 +130,11 @@ class ConsoleClient:
     def __exit__(self, *_: object) -> None:
         self.http.close()
 
-    def sign_in(self, who: str = "Claire") -> httpx.Response:
+    def sign_in(self, who: str = "Claire", role: str = "owner", target: str = "/admin") -> httpx.Response:
+        add_person(str(self.http.base_url).rstrip("/"), who, role)
         page = self.http.get("/admin/sign-in")
-        response = self.http.post("/admin/sign-in", data={"csrf": csrf_of(page.text), "token": ADMIN_TOKEN,
-                                                          "who": who, "next": "/admin"})
+        response = self.http.post("/admin/sign-in", data={"csrf": csrf_of(page.text), "name": who,
+                                                          "password": PASSWORD, "next": target})
         assert response.status_code == 303, response.text
         return response
 

@@ -70,6 +70,31 @@
       }
       var prompt = document.getElementById("prompt-preview");
       if (prompt) { prompt.textContent = data.prompt; }
+      setText("prompt-heading", data.prompt_heading);
+      setText("prompt-explain", data.prompt_explain);
+      // The "publication refused" banner of a refused publication follows the form too: never a stale count.
+      var refused = document.getElementById("publish-refused");
+      if (refused) {
+        refused.hidden = data.blocking.length === 0;
+        setText("publish-refused-count", data.blocked_count);
+        var refusedList = document.getElementById("publish-refused-list");
+        if (refusedList) {
+          refusedList.textContent = "";
+          data.blocking.forEach(function (f) {
+            var link = el("a", "", f.message);
+            link.href = "#" + domId(f.field);
+            var li = el("li");
+            li.appendChild(link);
+            refusedList.appendChild(li);
+          });
+        }
+      }
+      // The frame's state in words (the badges under its name) for what the form now holds.
+      var status = document.querySelector(".frame-head .status");
+      if (status && data.status) {
+        status.textContent = "";
+        data.status.forEach(function (part) { status.appendChild(el("li", "badge badge-" + part.kind, part.text)); });
+      }
       form.setAttribute("data-checked", String(sequence));
     }
 
@@ -95,6 +120,45 @@
     form.addEventListener("input", later);
     form.addEventListener("change", later);
     return later;
+  }
+
+  function setText(id, text) {
+    var node = document.getElementById(id);
+    if (node && typeof text === "string") { node.textContent = text; }
+  }
+
+  // ------------------------------------------------------------------------------ unsaved changes
+  // Leaving the editor with changes not saved asks first (the browser's own question); saving does not.
+  function unsavedGuard(form) {
+    var dirty = form.getAttribute("data-unsaved") === "true";
+    function mark() { dirty = true; form.setAttribute("data-dirty", "true"); }
+    form.addEventListener("input", mark);
+    form.addEventListener("change", mark);
+    form.addEventListener("click", function (event) {
+      if (event.target.closest("button[data-op]")) { mark(); }
+    });
+    document.addEventListener("submit", function () { dirty = false; }, true);
+    window.addEventListener("beforeunload", function (event) {
+      if (!dirty) { return undefined; }
+      event.preventDefault();
+      event.returnValue = form.getAttribute("data-leave") || "";
+      return event.returnValue;
+    });
+  }
+
+  // ------------------------------------------------------------------------------- focus in view
+  // The sticky action bar must never cover the focused control (WCAG 2.2, 2.4.11). The stylesheet's
+  // scroll-padding handles most moves; when the browser left the control under the bar, scroll it out.
+  function focusAboveBar(bar) {
+    document.addEventListener("focusin", function (event) {
+      var target = event.target;
+      if (!target || !target.getBoundingClientRect || bar.contains(target)) { return; }
+      var r = target.getBoundingClientRect();
+      var b = bar.getBoundingClientRect();
+      if (r.bottom > b.top && r.top < b.bottom) {
+        window.scrollBy(0, Math.ceil(r.bottom - b.top) + 12);
+      }
+    });
   }
 
   // ---------------------------------------------------------------------------------------- lists
@@ -204,7 +268,10 @@
     if (editor) {
       var changed = liveFindings(editor);
       listButtons(editor, changed);
+      unsavedGuard(editor);
     }
+    var bar = document.getElementById("editor-actions");
+    if (bar) { focusAboveBar(bar); }
     copyButtons();
   });
 })();
