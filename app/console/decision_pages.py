@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from app.console.views import decision_story
-from app.console.web import AdminDep, ConsoleRoute, render
+from app.console.web import SignedInDep, ConsoleRoute, render
 from app.messages import formats as strings
 
 router = APIRouter(prefix="/admin", route_class=ConsoleRoute, include_in_schema=False)
@@ -20,7 +20,7 @@ DECISIONS_PAGE = 50
 
 
 @router.get("/decisions")
-async def decisions(v: AdminDep, frame: Annotated[str | None, Query(max_length=64)] = None,
+async def decisions(v: SignedInDep, frame: Annotated[str | None, Query(max_length=64)] = None,
                     outcome: Annotated[str | None, Query(max_length=16)] = None,
                     check: Annotated[str | None, Query(max_length=16)] = None,
                     item: Annotated[str | None, Query(max_length=300)] = None,

@@ -25,7 +25,7 @@ from app.console.forms import (
     values_from_frame,
 )
 from app.console.views import editor_view, frame_status
-from app.console.web import AdminDep, ConsoleRoute, EditorDep, NotAllowed, OwnerDep, Visitor, redirect, render
+from app.console.web import SignedInDep, ConsoleRoute, EditorDep, NotAllowed, OwnerDep, Visitor, redirect, render
 from app.errors import InvalidRequest
 from app.frames.records import FrameState, Version
 from app.storage.outcomes import DraftHasErrors, FrameArchived, NoChanges, RevisionMismatch
@@ -55,7 +55,7 @@ def _editor(v: Visitor, state: FrameState, values: dict[str, Any] | None = None,
 
 
 @router.get("/frames/{slug}")
-async def editor(slug: str, v: AdminDep, notice: str | None = None) -> Response:
+async def editor(slug: str, v: SignedInDep, notice: str | None = None) -> Response:
     return _editor(v, await v.services.store.get_frame(slug), notice=_notice(notice))
 
 
@@ -159,7 +159,7 @@ def _pick(value: str | None, versions: list[Version], default: str) -> str:
 
 
 @router.get("/frames/{slug}/history")
-async def history(slug: str, v: AdminDep, notice: str | None = None,
+async def history(slug: str, v: SignedInDep, notice: str | None = None,
                   a: Annotated[str | None, Query(alias="from", max_length=12)] = None,
                   b: Annotated[str | None, Query(alias="to", max_length=12)] = None) -> Response:
     store = v.services.store

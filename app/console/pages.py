@@ -30,7 +30,7 @@ from app.console.views import (
     steps_to_redo,
 )
 from app.console.web import (
-    AdminDep,
+    SignedInDep,
     ConsoleRoute,
     EditorDep,
     KeysDep,
@@ -80,7 +80,7 @@ async def language(v: VisitorDep, to: str = "fr", next: str | None = None) -> Re
 
 # ------------------------------------------------------------------------------------------ frames
 @router.get("")
-async def frames(v: AdminDep, notice: str | None = None) -> Response:
+async def frames(v: SignedInDep, notice: str | None = None) -> Response:
     store = v.services.store
     states = await store.list_frames()
     keys = await store.list_keys()
@@ -254,7 +254,7 @@ async def revoke_key(key_id: str, v: KeysDep) -> Response:
 
 
 @router.get("/{rest:path}")
-async def unknown_page(rest: str, v: AdminDep) -> Response:
+async def unknown_page(rest: str, v: SignedInDep) -> Response:
     """Any other /admin address: sign-in first, like every console page, then a page saying it does not exist."""
     if rest == "":
         return redirect("/admin")

@@ -21,7 +21,7 @@ from app.console.sessions import (
     SESSION_COOKIE,
 )
 from app.console.web import (
-    AdminDep,
+    SignedInDep,
     AnonymousPostDep,
     ConsoleRoute,
     PeopleDep,
@@ -128,7 +128,7 @@ async def sign_in(v: AnonymousPostDep) -> Response:
 
 
 @router.post("/sign-out")
-async def sign_out(v: AdminDep) -> Response:
+async def sign_out(v: SignedInDep) -> Response:
     assert v.session is not None
     await v.services.store.end_session(v.session.sid)
     response = redirect("/admin/sign-in?notice=signed_out")

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from app.console.views import frame_status
-from app.console.web import AdminDep, ConsoleRoute, OwnerDep, redirect, render
+from app.console.web import SignedInDep, ConsoleRoute, OwnerDep, redirect, render
 from app.errors import InvalidRequest
 from app.revelateur import report
 from app.storage.store import CHECK_POLICIES
@@ -26,7 +26,7 @@ WHAT_IF_DAYS = 7
 
 
 @router.get("/frames/{slug}/report")
-async def report_page(slug: str, v: AdminDep, period: Annotated[str | None, Query(alias="days", max_length=6)] = None,
+async def report_page(slug: str, v: SignedInDep, period: Annotated[str | None, Query(alias="days", max_length=6)] = None,
                       notice: Annotated[str | None, Query(max_length=20)] = None) -> Response:
     days = _days(period)
     store = v.services.store

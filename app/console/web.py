@@ -197,12 +197,12 @@ async def signed_in(v: VisitorDep) -> Visitor:
     return v
 
 
-AdminDep = Annotated[Visitor, Depends(signed_in)]
+SignedInDep = Annotated[Visitor, Depends(signed_in)]
 
 
 def allowed(permission: str) -> Callable[[Visitor], Coroutine[Any, Any, Visitor]]:
     """A dependency: signed in, and a role that allows ``permission`` (else a 403 page, nothing changed)."""
-    async def check(v: AdminDep) -> Visitor:
+    async def check(v: SignedInDep) -> Visitor:
         if not v.can(permission):
             raise NotAllowed
         return v
