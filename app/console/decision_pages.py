@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from app.console.views import decision_story
-from app.console.web import SignedInDep, ConsoleRoute, render
+from app.console.web import ConsoleRoute, SignedInDep, render
 from app.messages import formats as strings
 
 router = APIRouter(prefix="/admin", route_class=ConsoleRoute, include_in_schema=False)

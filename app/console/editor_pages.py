@@ -25,7 +25,7 @@ from app.console.forms import (
     values_from_frame,
 )
 from app.console.views import editor_view, frame_status
-from app.console.web import SignedInDep, ConsoleRoute, EditorDep, NotAllowed, OwnerDep, Visitor, redirect, render
+from app.console.web import ConsoleRoute, EditorDep, NotAllowed, OwnerDep, SignedInDep, Visitor, redirect, render
 from app.errors import InvalidRequest
 from app.frames.records import FrameState, Version
 from app.storage.outcomes import DraftHasErrors, FrameArchived, NoChanges, RevisionMismatch

@@ -30,10 +30,10 @@ from app.console.views import (
     steps_to_redo,
 )
 from app.console.web import (
-    SignedInDep,
     ConsoleRoute,
     EditorDep,
     KeysDep,
+    SignedInDep,
     Visitor,
     VisitorDep,
     local_path,

@@ -21,10 +21,10 @@ from app.console.sessions import (
     SESSION_COOKIE,
 )
 from app.console.web import (
-    SignedInDep,
     AnonymousPostDep,
     ConsoleRoute,
     PeopleDep,
+    SignedInDep,
     Visitor,
     VisitorDep,
     local_path,

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from app.console.views import frame_status
-from app.console.web import SignedInDep, ConsoleRoute, OwnerDep, redirect, render
+from app.console.web import ConsoleRoute, OwnerDep, SignedInDep, redirect, render
 from app.errors import InvalidRequest
 from app.revelateur import report
 from app.storage.store import CHECK_POLICIES
