@@ -26,7 +26,8 @@ WHAT_IF_DAYS = 7
 
 
 @router.get("/frames/{slug}/report")
-async def report_page(slug: str, v: SignedInDep, period: Annotated[str | None, Query(alias="days", max_length=6)] = None,
+async def report_page(slug: str, v: SignedInDep,
+                      period: Annotated[str | None, Query(alias="days", max_length=6)] = None,
                       notice: Annotated[str | None, Query(max_length=20)] = None) -> Response:
     days = _days(period)
     store = v.services.store
