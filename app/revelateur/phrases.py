@@ -265,10 +265,12 @@ class IndexBuilder:
         self.inherit = inherit  # a longer phrase also names the concepts of its words (see ``build``)
         self.entries: dict[Phrase, set[str]] = {}
 
-    def add(self, texts: Iterable[str], label: str, kind: str = "word", joined: bool = False) -> None:
-        """Add the phrases of ``texts`` under ``label`` (``kind``: see ``forms``)."""
+    def add(self, texts: Iterable[str], label: str, kind: str = "word", joined: bool = False,
+            language: str | None = None) -> None:
+        """Add the phrases of ``texts`` under ``label`` (``kind``: see ``forms``; ``language``: of the words'
+        inflections, the index's by default)."""
         for text in texts:
-            for phrase in phrases(text, self.language, kind, joined):
+            for phrase in phrases(text, language or self.language, kind, joined):
                 self.entries.setdefault(phrase, set()).add(label)
 
     def build(self) -> PhraseIndex:
