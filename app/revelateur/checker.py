@@ -294,10 +294,10 @@ def compile_checker(frame: Frame) -> Checker:
             concept = vocab.concepts[label[2:]]
             builder.add(concept.phrases, label, "noun" if concept.sector else "word")
         elif label.startswith("l:"):
-            builder.add([label[2:]], label)
+            builder.add([label[2:]], label, "literal")
     for i, refusal in enumerate(frame.refusals):
         for other in VOCABULARIES:  # a watched word may be of the other language ("sparkling" for a French frame)
-            builder.add(watched.get(refusal, ()), f"w:{i}", language=other)
+            builder.add(watched.get(refusal, ()), f"w:{i}", "literal", language=other)
     if outside:
         stop = WORDLISTS[language].stop
         builder.add([w for w in text_words(frame.offer) if w not in stop and len(w) > 2], OFFER)

@@ -346,7 +346,7 @@ FR = Vocabulary(
            "accepter", "accepte", "acceptons", "d'accord", "confirmer", "confirme", "confirmant",
            "bien sûr", "avec plaisir", "volontiers", "pas de souci", "pas de problème", "aucun problème",
            "aucun souci"),
-    inner_negations=frozenset({"sans"}),
+    inner_negations=frozenset({"sans", "non"}),
     exceptions=frozenset({"hors", "sauf", "hormis", "excepte", "dehors"}),
     connectors=frozenset({"ni", "ou", "et", "/"}),
     light=frozenset({
@@ -575,7 +575,7 @@ EN = Vocabulary(
         "we don t only", "not only", "not just",
     ),
     negations=(
-        "no", "not", "never", "without", "nor", "none", "t", "cannot", "unable to", "instead of", "rather than",
+        "no", "not", "non", "never", "without", "nor", "none", "t", "cannot", "unable to", "instead of", "rather than",
         "skip", "skipping", "no need for", "no need to", "bypass", "avoid", "refuse", "refused", "closed",
     ),
     post_negations=("is not", "are not", "isn't", "aren't", "was not", "were not", "is no longer",
@@ -624,7 +624,7 @@ EN = Vocabulary(
              "without mentioning", "without using", "without saying", "never say", "don't say", "don't use the"),
     agree=("yes", "say yes", "saying yes", "confirm", "confirming", "accept", "accepting", "agree", "agreeing",
            "happy to", "of course", "no problem", "no worries", "go ahead"),
-    inner_negations=frozenset({"without"}),
+    inner_negations=frozenset({"without", "non"}),
     exceptions=frozenset({"outside", "except", "excluding", "besides", "beyond"}),
     connectors=frozenset({"or", "nor", "and", "/"}),
     light=frozenset({

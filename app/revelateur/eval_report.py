@@ -97,7 +97,7 @@ def format_report(reports: list[Evaluation], errors: bool = False) -> str:
                          f"{to_check:>9}")
         tags = report.tags()
         if tags:
-            lines.append("kind tag          flagged (off_frame)   fr        en        of which against")
+            lines.append("kind tag          flagged (off_frame)   fr           en           of which against")
             for tag in tags:
                 lines.append(_tag_line(report, tag))
         if errors:
@@ -115,8 +115,8 @@ def _tag_line(report: Evaluation, tag: str) -> str:
     def rate(counting: str = "off_frame", language: str = "all") -> str:
         flagged, total = report.tag_rate(tag, counting, language)
         return f"{flagged}/{total}" + (f" {flagged / total:.2f}" if total else "")
-    return (f"  [{tag}]".ljust(18) + rate().ljust(22) + rate(language="fr").ljust(10)
-            + rate(language="en").ljust(10) + rate("against"))
+    return (f"  [{tag}]".ljust(18) + rate().ljust(22) + rate(language="fr").ljust(13)
+            + rate(language="en").ljust(13) + rate("against"))
 
 
 def default_splits(eval_dir: Path) -> list[str]:
