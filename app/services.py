@@ -8,11 +8,13 @@ import asyncio
 import contextlib
 import hmac
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from app.config import Settings
 from app.frames.prompts import prompt_environment
+from app.frames.records import Decision
 from app.messages import both
 from app.ops.metrics import Metrics
 from app.ops.ratelimit import RateLimiter
@@ -24,6 +26,9 @@ from app.storage.decision_log import DecisionLog
 from app.storage.outcomes import SchemaBehind, StoreUnavailable
 from app.storage.store import Store, hash_secret
 from app.upstream.routing import Upstreams
+
+if TYPE_CHECKING:
+    from app.revelateur.semantic.stage import SemanticStage
 
 
 @dataclass
@@ -38,6 +43,7 @@ class Services:
     prompts: jinja2.Environment
     admin_hashes: set[str]
     judge: Judge | None = None  # the révélateur's judge: built from the settings when CADRE_JUDGE_MODEL is set
+    semantic: SemanticStage | None = None  # the révélateur's semantic stage (CADRE_SEMANTIC), started in the lifespan
     metrics: Metrics = field(default_factory=Metrics)
     limiter: RateLimiter = field(init=False)  # per-key requests per minute, shared with the other replicas
     # The loop serving the requests, known once: asyncio.get_running_loop() asks the kernel for the process id
@@ -49,6 +55,11 @@ class Services:
         self.limiter = RateLimiter(self.store, self.settings.rate_limit_sync_interval)
         if self.judge is None:
             self.judge = Judge.from_settings(self.settings, self.upstreams, self.prompts)
+
+    def add_decision(self, decision: Decision) -> None:
+        """Count the decision's check outcome and add it to the log (once, when every stage is done with it)."""
+        self.metrics.checked(decision)
+        self.decisions.add(decision)
 
     def is_admin(self, token: str) -> bool:
         digest = hash_secret(token)
@@ -73,13 +84,29 @@ async def start_services(settings: Settings) -> Services:
     store = Store(engine)
     prompts = prompt_environment(settings.prompts_dir)
     hashes = await admin_hashes(settings, store)
+    upstreams = Upstreams.from_settings(settings)
+    semantic = semantic_stage(settings, upstreams)
+    if semantic is not None:
+        await semantic.start()  # a local model loads now, in its thread, not under the first request
     return Services(
         settings=settings, store=store, prompts=prompts,
         cache=Cache(store, Preparer(prompts), settings.cache_check_interval),
-        upstreams=Upstreams.from_settings(settings),
+        upstreams=upstreams,
         decisions=DecisionLog(store, settings.decision_flush_interval, settings.decision_buffer_size),
-        admin_hashes=hashes,
+        admin_hashes=hashes, semantic=semantic,
     )
+
+
+def semantic_stage(settings: Settings, upstreams: Upstreams) -> SemanticStage | None:
+    """The semantic stage of the settings (imported only when on: it needs numpy and a model package)."""
+    if settings.semantic == "off":
+        return None
+    from app.revelateur.semantic.stage import SemanticStage as Stage
+
+    try:
+        return Stage.from_settings(settings, upstreams)
+    except ValueError as exc:
+        raise RuntimeError(both("config.semantic_invalid", reason=exc)) from None
 
 
 async def admin_hashes(settings: Settings, store: Store) -> set[str]:
@@ -94,6 +121,9 @@ async def admin_hashes(settings: Settings, store: Store) -> set[str]:
 
 async def stop_services(services: Services) -> None:
     """Let the judge finish, write the decisions left, close the upstream clients and the database."""
+    if services.semantic is not None:
+        await services.semantic.drain()  # flagged requests' records wait for their score
+        services.semantic.close()
     if services.judge is not None:
         await services.judge.drain()  # flagged requests' records wait for their judge (bounded by its timeout)
     with contextlib.suppress(StoreUnavailable):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 CONFIG: dict[str, dict[str, str]] = {
     "config.invalid": {"fr": "configuration invalide", "en": "invalid configuration"},
+    "config.semantic_invalid": {"fr": "étape sémantique du révélateur mal réglée : {reason}",
+                                "en": "the révélateur's semantic stage is misconfigured: {reason}"},
     "upstreams.invalid_file": {"fr": "{path} : fichier des amonts invalide.", "en": "{path}: invalid upstreams file."},
     "upstreams.unreadable": {"fr": "illisible ({kind}).", "en": "cannot be read ({kind})."},
     "upstreams.invalid_yaml": {"fr": "YAML invalide{where}.", "en": "invalid YAML{where}."},

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import jinja2
-import orjson
 
 from app.frames.model import Frame
 from app.frames.records import Published, Version
@@ -18,29 +17,15 @@ from app.revelateur.evaluation import JudgeCall, SecondStage
 from app.revelateur.judge import Judge, NoAnswer
 from app.revelateur.semantic.backends import (
     THRESHOLDS,
-    EmbeddingUnavailable,
     LocalBackend,
     Matrix,
-    PostJSON,
     UpstreamBackend,
+    post_json,
 )
 from app.revelateur.semantic.frame_vectors import FrameVectors, passages
 from app.upstream.client import Upstream
 
 BATCH = 32
-
-
-def post_json(upstream: Upstream) -> PostJSON:
-    """A ``PostJSON`` over Cadre's upstream client: the decoded answer of a 200, else EmbeddingUnavailable."""
-    async def post(path: str, body: dict[str, Any]) -> Any:
-        reply = await upstream.send("POST", path, orjson.dumps(body), False)
-        if reply.status != 200:
-            raise EmbeddingUnavailable(f"upstream status {reply.status}")
-        try:
-            return orjson.loads(reply.body)
-        except orjson.JSONDecodeError as exc:
-            raise EmbeddingUnavailable("upstream answer is not JSON") from exc
-    return post
 
 
 class _Loop:

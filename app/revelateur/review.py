@@ -51,7 +51,7 @@ def review(text: str, published: Published, decision: Decision, public_url: str,
     if hits and published.policy == "refuse":
         seen.refusal = refusal(published, hits, public_url, "off_frame")
     if excerpts == "all" or (excerpts == "refused" and seen.refusal is not None):
-        decision.excerpt = hits[0].excerpt if hits else _excerpt(text)
+        decision.excerpt = hits[0].excerpt if hits else excerpt(text)
     return seen
 
 
@@ -64,7 +64,7 @@ def check_answer(seen: Review, answer: str, decision: Decision) -> FrameRefusal 
     if seen.published.policy != "refuse":
         return None
     if seen.excerpts != "none" and decision.excerpt is None:
-        decision.excerpt = _excerpt(seen.text)
+        decision.excerpt = excerpt(seen.text)
     return refusal(seen.published, hits, seen.public_url, "off_frame_answer")
 
 
@@ -109,7 +109,7 @@ async def judge_first(judge: Judge, seen: Review, decision: Decision) -> CadreEr
         record_no_answer(decision, exc.reason)
         if judge.fail == "closed":
             if seen.excerpts != "none" and decision.excerpt is None:
-                decision.excerpt = _excerpt(seen.text)
+                decision.excerpt = excerpt(seen.text)
             return JudgeUnavailable(both("judge.judge_unavailable", reason=exc.reason, slug=seen.published.slug))
         decision.code = "judge_unavailable"
         return None
@@ -136,6 +136,8 @@ def record_verdict(decision: Decision, verdict: Verdict, seen: Review, refused: 
     if decision.priority is None and verdict.priority is not None:
         decision.priority, decision.priority_source = verdict.priority, "judge"
     if verdict.fits:
+        if decision.check_outcome == "to_check":  # the judge says what the semantic stage found fits after all
+            decision.check_outcome = "fits"
         return
     keep = seen.excerpts == "all" or (seen.excerpts == "refused" and refused)
     finding: dict[str, Any] = {"item": verdict.refusal, "kind": "refusal", "field": f"refusals[{verdict.index}]",
@@ -144,14 +146,14 @@ def record_verdict(decision: Decision, verdict: Verdict, seen: Review, refused: 
         if verdict.why:
             finding["why"] = verdict.why
         if decision.excerpt is None:
-            decision.excerpt = _excerpt(seen.text)
-    _add_findings(decision, [finding])
+            decision.excerpt = excerpt(seen.text)
+    add_findings(decision, [finding])
     decision.check_outcome = "off_frame"
 
 
 def record_no_answer(decision: Decision, reason: str) -> None:
     """A ``judge_unavailable`` finding (no item): the local check's outcome stands."""
-    _add_findings(decision, [{"item": None, "kind": "judge_unavailable", "field": None, "source": "judge",
+    add_findings(decision, [{"item": None, "kind": "judge_unavailable", "field": None, "source": "judge",
                               "reason": reason}])
 
 
@@ -167,13 +169,15 @@ def judged_refusal(published: Published, verdict: Verdict, public_url: str) -> F
     return FrameRefusal(message, code="off_frame", status=400)
 
 
-def _add_findings(decision: Decision, found: list[dict[str, Any]]) -> None:
+def add_findings(decision: Decision, found: list[dict[str, Any]]) -> None:
+    """Append ``found`` to the decision's findings (JSON)."""
     if decision.findings:
         found = [*orjson.loads(decision.findings), *found]
     decision.findings = orjson.dumps(found).decode()
 
 
-def _excerpt(text: str) -> str:
+def excerpt(text: str) -> str:
+    """The first EXCERPT characters of ``text``, blanks made single."""
     return " ".join(text[:EXCERPT * 2].split())[:EXCERPT]
 
 

@@ -17,6 +17,9 @@ from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
+import orjson
+
+from app.upstream.client import Upstream
 
 Kind = Literal["query", "passage"]
 Matrix = npt.NDArray[np.float32]
@@ -113,6 +116,19 @@ class LocalBackend:
 
 PostJSON = Callable[[str, dict[str, Any]], Awaitable[Mapping[str, Any]]]
 """(path, JSON body) -> decoded JSON answer: the host's own upstream client (base URL, key, timeouts)."""
+
+
+def post_json(upstream: Upstream) -> PostJSON:
+    """A ``PostJSON`` over Cadre's upstream client: the decoded answer of a 200, else EmbeddingUnavailable."""
+    async def post(path: str, body: dict[str, Any]) -> Any:
+        reply = await upstream.send("POST", path, orjson.dumps(body), False)
+        if reply.status != 200:
+            raise EmbeddingUnavailable(f"upstream status {reply.status}")
+        try:
+            return orjson.loads(reply.body)
+        except orjson.JSONDecodeError as exc:
+            raise EmbeddingUnavailable("upstream answer is not JSON") from exc
+    return post
 
 
 class UpstreamBackend:

