@@ -14,16 +14,17 @@ import jinja2
 
 from app.config import Settings
 from app.frames.prompts import prompt_environment
-from app.frames.records import Decision
+from app.frames.records import Decision, FrameState
 from app.messages import both
 from app.ops.metrics import Metrics
 from app.ops.ratelimit import RateLimiter
 from app.revelateur.judge import Judge
 from app.revelateur.prepare import Preparer
+from app.revelateur.watch import Proposer, with_proposal
 from app.storage import migrations
 from app.storage.cache import Cache
 from app.storage.decision_log import DecisionLog
-from app.storage.outcomes import SchemaBehind, StoreUnavailable
+from app.storage.outcomes import RevisionMismatch, SchemaBehind, StoreUnavailable
 from app.storage.store import Store, hash_secret
 from app.upstream.routing import Upstreams
 
@@ -44,6 +45,7 @@ class Services:
     admin_hashes: set[str]
     judge: Judge | None = None  # the révélateur's judge: built from the settings when CADRE_JUDGE_MODEL is set
     semantic: SemanticStage | None = None  # the révélateur's semantic stage (CADRE_SEMANTIC), started in the lifespan
+    proposer: Proposer | None = None  # proposes watch lists at publish time (CADRE_WATCH_MODEL or the judge's)
     metrics: Metrics = field(default_factory=Metrics)
     limiter: RateLimiter = field(init=False)  # per-key requests per minute, shared with the other replicas
     # The loop serving the requests, known once: asyncio.get_running_loop() asks the kernel for the process id
@@ -55,6 +57,28 @@ class Services:
         self.limiter = RateLimiter(self.store, self.settings.rate_limit_sync_interval)
         if self.judge is None:
             self.judge = Judge.from_settings(self.settings, self.upstreams, self.prompts)
+        model = self.settings.watch_model or self.settings.judge_model
+        if self.proposer is None and model:
+            self.proposer = Proposer(model, self.upstreams.for_model(model), self.prompts,
+                                     self.settings.judge_timeout * 5)
+
+    async def propose_watch(self, state: FrameState) -> FrameState:
+        """After a publish: the model's watch lists for the refusals without one, put in the draft (by "cadre",
+        for the owner to see, edit and publish); the state unchanged without a model, an answer, or when the
+        draft changed meanwhile."""
+        if self.proposer is None or state.published is None:
+            return state
+        published = state.published
+        proposed = await self.proposer.propose(state.slug, published.version, published.frame)
+        draft = with_proposal(state.draft, proposed)
+        if draft == state.draft:
+            return state
+        try:
+            state = await self.store.save_draft(state.slug, draft, "cadre", state.revision)
+        except RevisionMismatch:
+            return state
+        self.cache.invalidate()
+        return state
 
     def add_decision(self, decision: Decision) -> None:
         """Count the decision's check outcome and add it to the log (once, when every stage is done with it)."""

@@ -18,6 +18,7 @@ from app.frames.rules import lint
 from app.messages import both
 from app.revelateur.judge import NoAnswer
 from app.revelateur.review import findings
+from app.revelateur.watch import suggestions
 from app.storage.store import MAX_RATE_LIMIT, check_slug
 
 router = APIRouter(prefix="/api", tags=["management"])
@@ -104,6 +105,7 @@ async def publish(slug: str, actor: AdminDep, services: ServicesDep, response: R
                   if_match: IfMatch = None) -> dict[str, Any]:
     state = await services.store.publish(slug, actor, revision_of(if_match))
     services.cache.invalidate()
+    state = await services.propose_watch(state)  # with a model: proposed watch lists land in the draft
     return _state(response, state)
 
 
@@ -173,6 +175,13 @@ async def check_request(slug: str, body: CheckIn, _: AdminDep, services: Service
                 outcome = "fits"
     return {"outcome": outcome, "findings": found, "priority": priority,
             "judge": judged, "version": published.version.version, "policy": published.policy}
+
+
+@router.get("/frames/{slug}/watch/suggestions", summary="Words the built-in families already watch, per refusal")
+async def watch_suggestions(slug: str, _: AdminDep, store: StoreDep) -> dict[str, Any]:
+    state = await store.get_frame(slug)
+    return {"slug": slug, "source": "families",
+            "suggestions": [{"refusal": r, "words": w} for r, w in suggestions(state.draft).items()]}
 
 
 @router.get("/frames/{slug}/versions", summary="Published versions, oldest first")

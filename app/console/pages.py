@@ -16,6 +16,8 @@ from starlette.responses import JSONResponse, Response
 
 from app.console.diff import diff_frames
 from app.console.forms import (
+    WATCH_FOR,
+    WATCH_WORDS,
     apply_list_op,
     frame_from_values,
     merged,
@@ -253,6 +255,9 @@ async def editor_post(slug: str, v: AdminDep) -> Response:
     values = values_from_form(form, form.getlist)
     action = str(form.get("action") or "save")
     state = await store.get_frame(slug)
+    if not form.getlist(WATCH_FOR):  # a form without the watch section keeps the draft's lists
+        kept = values_from_frame(state.draft)
+        values[WATCH_FOR], values[WATCH_WORDS] = kept[WATCH_FOR], kept[WATCH_WORDS]
     revision = _revision(form.get("revision"))
     if action.startswith("list:"):
         return _editor(v, _at_revision(state, revision), apply_list_op(values, action), unsaved=True)
@@ -271,7 +276,7 @@ async def editor_post(slug: str, v: AdminDep) -> Response:
     if action != "publish":
         return redirect(f"/admin/frames/{slug}?notice=saved")
     try:
-        await store.publish(slug, v.who, if_match=state.revision)
+        published = await store.publish(slug, v.who, if_match=state.revision)
     except DraftHasErrors:
         return _editor(v, state, status=422, blocked=True)
     except (NoChanges, FrameArchived):
@@ -280,6 +285,7 @@ async def editor_post(slug: str, v: AdminDep) -> Response:
         current = await store.get_frame(slug)
         return _editor(v, current, values, status=409, conflict=current, unsaved=True)
     v.services.cache.invalidate()
+    await v.services.propose_watch(published)  # with a model: proposed watch lists land in the draft
     return redirect(f"/admin/frames/{slug}?notice=published")
 
 

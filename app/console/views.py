@@ -15,6 +15,7 @@ from app.frames.prompts import render_frame
 from app.frames.records import FrameState
 from app.frames.rules import errors, lint
 from app.messages import formats as strings
+from app.revelateur import watch
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class EditorView:
     prompt: str
     next_version: int
     form_errors: dict[str, str] = field(default_factory=dict)
+    suggested: dict[str, list[str]] = field(default_factory=dict)  # per refusal: what the families already watch
 
 
 def next_version(state: FrameState) -> int:
@@ -74,7 +76,8 @@ def editor_view(state: FrameState, values: Values, frame: Frame | None, prompts:
     number = next_version(state)
     return EditorView(values, findings_by_field(findings), errors(findings),
                       [f for f in findings if f.severity == "warning"],
-                      render_frame(prompts, shown, state.slug, number), number, form_errors or {})
+                      render_frame(prompts, shown, state.slug, number), number, form_errors or {},
+                      watch.suggestions(shown))
 
 
 def conflict_rows(theirs: Frame, mine: Values) -> list[tuple[str, object, object]]:

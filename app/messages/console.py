@@ -225,6 +225,14 @@ CONSOLE: dict[str, dict[str, str]] = {
                   "en": "The need the offer answers (recommended)."},
     "hint_priorities": {"fr": "De 1 à 3, la plus importante en premier : l'ordre compte.",
                         "en": "1 to 3, the most important first: the order matters."},
+    "section_watch": {"fr": "Ce que Cadre surveille", "en": "What Cadre watches for"},
+    "hint_watch": {"fr": "Pour chaque refus, les mots concrets qui, à eux seuls, signalent une demande contre ce "
+                         "refus : sortes, produits, marques, synonymes, les mots de l'autre langue, les lieux hors "
+                         "de votre zone. Séparez-les par des virgules.",
+                   "en": "For each refusal, the concrete words that on their own mark a request against it: kinds, "
+                         "products, brands, synonyms, the other language's words, places outside your area. "
+                         "Separate them with commas."},
+    "watch_suggested": {"fr": "Déjà reconnus sans liste : {words}", "en": "Already recognised without a list: {words}"},
     "hint_refusals": {"fr": "Ce à quoi vous dites non : au moins un, trois recommandés.",
                       "en": "What you say no to: at least one, three recommended."},
     "hint_secondary_audiences": {"fr": "D'autres publics servis, deux au plus.",
