@@ -211,7 +211,9 @@ async def key_revoke(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def evaluate(args: argparse.Namespace, settings: Settings) -> int:
+def evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    """``cadre eval``: synchronous (the semantic stage and the judge run their upstream calls in a loop of
+    their own)."""
     from app.frames.prompts import packaged_dir, prompt_environment
     from app.revelateur.eval_report import default_splits, format_report, run
     from app.revelateur.eval_stages import judge_call, semantic_stage
@@ -322,7 +324,7 @@ def parser() -> argparse.ArgumentParser:
                    "(default: CADRE_UPSTREAM_BASE_URL)")
     e.add_argument("--api-key", help="its key (default: CADRE_UPSTREAM_API_KEY)")
     e.add_argument("--errors", action="store_true", help="list the requests it gets wrong")
-    e.set_defaults(handler=evaluate)
+    e.set_defaults(sync_handler=evaluate)
 
     token = sub.add_parser("token", help="the admin token").add_subparsers(dest="token_command", required=True)
     token.add_parser("reset", help="replace the stored admin token by a new one, printed once").set_defaults(

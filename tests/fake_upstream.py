@@ -45,6 +45,7 @@ class FakeUpstream:
     # recorded in ``judge_requests``, not ``requests``; ``judge_answered`` counts the answers sent.
     judge_model: str = "judge-model"
     judge_answer: str = JUDGE_FITS
+    judge_answers: dict[str, str] = field(default_factory=dict)  # a word of the prompt -> the answer to it
     judge_delay: float = 0.0
     judge_mode: str = "ok"
     judge_requests: list[Received] = field(default_factory=list)
@@ -68,6 +69,7 @@ class FakeUpstream:
         self.models = ("fake-model",)
         self.embed_map, self.embed_default, self.embed_delay = {}, (0.0, 0.0, 1.0), 0.0
         self.judge_answer, self.judge_delay, self.judge_mode, self.judge_answered = JUDGE_FITS, 0.0, "ok", 0
+        self.judge_answers = {}
         self.judge_requests.clear()
         self.requests.clear()
         self.gate.clear()
@@ -104,7 +106,7 @@ class FakeUpstream:
         received = Received(scope["method"], scope["path"], headers, body, time.monotonic())
         if isinstance(body, dict) and body.get("model") == self.judge_model:
             self.judge_requests.append(received)
-            await self._judge(send, headers)
+            await self._judge(send, headers, json.dumps(body, ensure_ascii=False))
             return
         self.requests.append(received)
         path = scope["path"]
@@ -157,7 +159,7 @@ class FakeUpstream:
             return list(self.embed_default)
         return [sum(column) for column in zip(*found, strict=True)]
 
-    async def _judge(self, send: Any, headers: dict[str, str]) -> None:
+    async def _judge(self, send: Any, headers: dict[str, str], prompt: str = "") -> None:
         if self.judge_delay:
             await asyncio.sleep(self.judge_delay)
         self.judge_answered += 1
@@ -169,7 +171,8 @@ class FakeUpstream:
                                               "type": "invalid_request_error", "param": None,
                                               "code": "invalid_api_key"}})
         else:
-            text = "Voici mon avis, sans JSON." if self.judge_mode == "garbage" else self.judge_answer
+            scripted = next((answer for word, answer in self.judge_answers.items() if word in prompt), None)
+            text = "Voici mon avis, sans JSON." if self.judge_mode == "garbage" else scripted or self.judge_answer
             await _json(send, 200, _complete("chat", text))
 
     async def _stream(self, receive: Any, send: Any, kind: str) -> None:
