@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import hmac
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -46,6 +46,7 @@ class Services:
     judge: Judge | None = None  # the révélateur's judge: built from the settings when CADRE_JUDGE_MODEL is set
     semantic: SemanticStage | None = None  # the révélateur's semantic stage (CADRE_SEMANTIC), started in the lifespan
     proposer: Proposer | None = None  # proposes watch lists at publish time (CADRE_WATCH_MODEL or the judge's)
+    background: set[asyncio.Task[Any]] = field(default_factory=set)  # proposals under way
     metrics: Metrics = field(default_factory=Metrics)
     limiter: RateLimiter = field(init=False)  # per-key requests per minute, shared with the other replicas
     # The loop serving the requests, known once: asyncio.get_running_loop() asks the kernel for the process id
@@ -60,12 +61,20 @@ class Services:
         model = self.settings.watch_model or self.settings.judge_model
         if self.proposer is None and model:
             self.proposer = Proposer(model, self.upstreams.for_model(model), self.prompts,
-                                     self.settings.judge_timeout * 5)
+                                     max(self.settings.judge_timeout, 30.0))
 
-    async def propose_watch(self, state: FrameState) -> FrameState:
-        """After a publish: the model's watch lists for the refusals without one, put in the draft (by "cadre",
-        for the owner to see, edit and publish); the state unchanged without a model, an answer, or when the
-        draft changed meanwhile."""
+    def propose_watch(self, state: FrameState) -> None:
+        """After a publish, in the background (publishing never waits for a model): the model's watch lists for
+        the refusals without one, put in the draft (see ``_propose``)."""
+        if self.proposer is None or state.published is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._propose(state))
+        self.background.add(task)  # referenced until done
+        task.add_done_callback(self.background.discard)
+
+    async def _propose(self, state: FrameState) -> FrameState:
+        """The model's proposal in the draft, saved by "cadre" for the owner to see, edit and publish; nothing
+        without an answer, or when the draft changed meanwhile."""
         if self.proposer is None or state.published is None:
             return state
         published = state.published
@@ -145,6 +154,7 @@ async def admin_hashes(settings: Settings, store: Store) -> set[str]:
 
 async def stop_services(services: Services) -> None:
     """Let the judge finish, write the decisions left, close the upstream clients and the database."""
+    await asyncio.gather(*services.background, return_exceptions=True)  # proposals land before the database closes
     if services.semantic is not None:
         await services.semantic.drain()  # flagged requests' records wait for their score
         services.semantic.close()

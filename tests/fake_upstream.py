@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gzip
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 
 Scope = dict[str, Any]
 REPLY_TEXT = "Bonjour, ceci est la réponse du modèle."
+WATCH_PROMPT = re.compile(r"proposez les mots|propose the concrete words")
 JUDGE_FITS = '{"fits": true, "priority": 1, "refusal": null, "why": "Une réparation rapide."}'
 
 
@@ -46,6 +48,9 @@ class FakeUpstream:
     judge_model: str = "judge-model"
     judge_answer: str = JUDGE_FITS
     judge_answers: dict[str, str] = field(default_factory=dict)  # a word of the prompt -> the answer to it
+    # Watch-list proposals (prompts/watch.*.j2) sent to the judge's model: answered with ``watch_answer``.
+    watch_answer: str = "{}"
+    watch_requests: list[Received] = field(default_factory=list)
     judge_delay: float = 0.0
     judge_mode: str = "ok"
     judge_requests: list[Received] = field(default_factory=list)
@@ -70,6 +75,8 @@ class FakeUpstream:
         self.embed_map, self.embed_default, self.embed_delay = {}, (0.0, 0.0, 1.0), 0.0
         self.judge_answer, self.judge_delay, self.judge_mode, self.judge_answered = JUDGE_FITS, 0.0, "ok", 0
         self.judge_answers = {}
+        self.watch_answer = "{}"
+        self.watch_requests.clear()
         self.judge_requests.clear()
         self.requests.clear()
         self.gate.clear()
@@ -105,6 +112,10 @@ class FakeUpstream:
             body = raw.decode(errors="replace")
         received = Received(scope["method"], scope["path"], headers, body, time.monotonic())
         if isinstance(body, dict) and body.get("model") == self.judge_model:
+            if WATCH_PROMPT.search(raw.decode(errors="replace")):  # a watch-list proposal, not a judgement
+                self.watch_requests.append(received)
+                await _json(send, 200, _complete("chat", self.watch_answer))
+                return
             self.judge_requests.append(received)
             await self._judge(send, headers, json.dumps(body, ensure_ascii=False))
             return

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from tests.conftest import ADMIN, good_frame, put_frame
 from tests.console_support import chromium, new_page, sign_in, watch_errors
 from tests.fake_upstream import FakeUpstream
-from tests.gateway_support import TIMEOUT, start
+from tests.gateway_support import TIMEOUT, start, wait_for
 
 browser = pytest.fixture(scope="module")(chromium)
 
@@ -58,7 +58,7 @@ def test_the_api_takes_and_versions_watch_lists(serve: Any) -> None:
 
 
 def test_a_model_proposes_watch_lists_once_at_publish_time(serve: Any, upstream: FakeUpstream) -> None:
-    upstream.judge_answer = "```json\n" + json.dumps({
+    upstream.watch_answer = "```json\n" + json.dumps({
         SCOOTERS: ["hoverboard", "Xiaomi M365"], PROMOS: ["Black Friday", "-50 %"],
         NEW_BIKES: ["ignored: this refusal already has a list"], "Pas de livraison": ["not a refusal"]}) + "\n```"
     url = serve(watch_model="judge-model")
@@ -67,9 +67,10 @@ def test_a_model_proposes_watch_lists_once_at_publish_time(serve: Any, upstream:
         assert c.put("/api/frames/rustine/draft", json=frame).status_code == 200
         published = c.post("/api/frames/rustine/publish")
         assert published.status_code == 200, published.text
-        state = published.json()
-        assert len(upstream.judge_requests) == 1
-        prompt = upstream.judge_requests[0].body["messages"][0]["content"]
+        state = wait_for(lambda: (s := c.get("/api/frames/rustine").json())["draft"]["watch"] != frame["watch"] and s)
+        assert state, "no proposal landed in the draft"
+        assert len(upstream.watch_requests) == 1 and upstream.judge_requests == []
+        prompt = upstream.watch_requests[0].body["messages"][0]["content"]
         assert SCOOTERS in prompt and PROMOS in prompt and NEW_BIKES not in prompt  # only those without a list
         # The proposal is in the draft, by "cadre", for the owner to see and edit; the version is as published.
         assert state["published"]["frame"]["watch"] == frame["watch"]
@@ -79,14 +80,15 @@ def test_a_model_proposes_watch_lists_once_at_publish_time(serve: Any, upstream:
         assert state["updated_by"] == "cadre" and state["draft_differs"] is True
         # Published in turn: every refusal has a list, nothing more is asked.
         assert c.post("/api/frames/rustine/publish").status_code == 200
-        assert len(upstream.judge_requests) == 1
+        assert c.get("/api/frames/rustine/versions").json()["data"][-1]["frame"]["watch"] == state["draft"]["watch"]
+        assert len(upstream.watch_requests) == 1
 
 
 def test_without_a_model_nothing_is_proposed(serve: Any, upstream: FakeUpstream) -> None:
     url = serve()
     with admin(url) as c:
         state = put_frame(c, "rustine", good_frame())
-    assert state["draft"]["watch"] == [] and upstream.judge_requests == []
+    assert state["draft"]["watch"] == [] and upstream.watch_requests == []
 
 
 def test_a_word_added_in_the_console_catches_the_next_call(browser: Any, serve: Any) -> None:

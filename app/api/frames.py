@@ -105,7 +105,7 @@ async def publish(slug: str, actor: AdminDep, services: ServicesDep, response: R
                   if_match: IfMatch = None) -> dict[str, Any]:
     state = await services.store.publish(slug, actor, revision_of(if_match))
     services.cache.invalidate()
-    state = await services.propose_watch(state)  # with a model: proposed watch lists land in the draft
+    services.propose_watch(state)  # with a model: proposed watch lists land in the draft, in the background
     return _state(response, state)
 
 

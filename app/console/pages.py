@@ -285,7 +285,7 @@ async def editor_post(slug: str, v: AdminDep) -> Response:
         current = await store.get_frame(slug)
         return _editor(v, current, values, status=409, conflict=current, unsaved=True)
     v.services.cache.invalidate()
-    await v.services.propose_watch(published)  # with a model: proposed watch lists land in the draft
+    v.services.propose_watch(published)  # with a model: proposed watch lists land in the draft, in the background
     return redirect(f"/admin/frames/{slug}?notice=published")
 
 
