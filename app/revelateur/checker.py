@@ -27,7 +27,7 @@ from app.frames.wordlists import WORDLISTS
 from app.revelateur.concepts import VOCABULARIES
 from app.revelateur.cues import CUES, Marks, cue_phrases, layout, marks, occurrences
 from app.revelateur.phrases import FUZZY_MIN, IndexBuilder, Labels, PhraseIndex, Typos
-from app.revelateur.refusal_groups import CLIENT_WORK, Group, context_stems, groups, sector_labels
+from app.revelateur.refusal_groups import CLIENT_WORK, Group, context_stems, groups, partial_words, sector_labels
 
 Kind = Literal["refusal", "lexicon"]
 
@@ -279,7 +279,10 @@ def compile_checker(frame: Frame) -> Checker:
     watched = watch_words(frame)
     rules: list[_Rule] = []
     for i, refusal in enumerate(frame.refusals):
-        found = groups(refusal, language, context) if refusal.strip() else ()
+        found = groups(refusal, language, context, guess=not watched.get(refusal)) if refusal.strip() else ()
+        if watched.get(refusal):
+            partial = partial_words(watched[refusal], found, language)
+            watched[refusal] = [w for w in watched[refusal] if w not in partial]
         if watched.get(refusal):
             found = (*found, Group((frozenset({f"w:{i}"}),)))  # any one watched word hits the refusal
         if found:

@@ -163,14 +163,15 @@ def load_frames(eval_dir: Path) -> dict[str, Frame]:
 
 
 def load_watch(watch_dir: Path, frames: dict[str, Frame]) -> dict[str, list[WatchList]]:
-    """Owner watch lists by slug, from ``<slug>.yaml`` files (``slug`` and ``watch: {refusal: [words]}``); a
-    refusal that is not one of its frame's is an error (ValueError), not a silent miss."""
+    """Owner watch lists by slug, from ``<slug>.yaml`` files (``slug`` and ``watch: {refusal: [words]}``); a file
+    for a frame the set does not hold (yet) is skipped, a refusal that is not one of its frame's is an error
+    (ValueError), not a silent miss."""
     found: dict[str, list[WatchList]] = {}
     for path in sorted(watch_dir.glob("*.yaml")):
         data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         slug = str(data.get("slug") or path.stem)
         if slug not in frames:
-            raise ValueError(f"{path.name}: no frame {slug!r} in the set")
+            continue
         lists = []
         for refusal, words in (data.get("watch") or {}).items():
             if refusal not in frames[slug].refusals:

@@ -130,8 +130,9 @@ def distinct_slots(slots: list[Labels]) -> tuple[Labels, ...]:
     return tuple(out)
 
 
-def groups(text: str, language: str, context: frozenset[str]) -> tuple[Group, ...]:
-    """The ways a request can hit the refusal ``text`` (none when the refusal names nothing distinct)."""
+def groups(text: str, language: str, context: frozenset[str], guess: bool = True) -> tuple[Group, ...]:
+    """The ways a request can hit the refusal ``text`` (none when the refusal names nothing distinct);
+    ``guess``: also the lighter groups of literal words (``_lighter``), for a refusal with no watch list."""
     concepts, stop = VOCABULARIES[language].concepts, WORDLISTS[language].stop
     by_mode: dict[str, list[list[_Item]]] = {"normal": [], "inverted": [], "exception": []}
     for mode, items in _parts(text, language):
@@ -151,7 +152,7 @@ def groups(text: str, language: str, context: frozenset[str]) -> tuple[Group, ..
         group = Group(distinct_slots(core))
         if core and group not in found:
             found.append(group)
-        lighter = _lighter(group)
+        lighter = _lighter(group) if guess else None
         if lighter is not None and lighter not in found:
             found.append(lighter)
     return tuple(found)
@@ -162,7 +163,8 @@ def _lighter(group: Group) -> Group | None:
     kind of thing by a head word and what sets it apart, and a request often names the thing otherwise ("stage
     accéléré", "motorised boats"). When two or more slots are all literal, the slots but the shortest word
     (the least distinctive, as often as not the head) make a group of their own. Measured on the old frames
-    with no families at all (docs/decisions.md): recall 0.48 -> 0.56, precision 0.97 -> 0.95."""
+    with no families at all (docs/decisions.md): recall 0.48 -> 0.56, precision 0.97 -> 0.95; not for a
+    refusal with a watch list: the owner's words do better than the guess."""
     slots = group.required
     if len(slots) < 2 or not all(label.startswith("l:") for slot in slots for label in slot):
         return None
@@ -180,3 +182,22 @@ def context_stems(frame: Frame) -> frozenset[str]:
 def sector_labels(language: str) -> frozenset[str]:
     """The labels of the concepts that are lines of business."""
     return frozenset("c:" + name for name, c in VOCABULARIES[language].concepts.items() if c.sector)
+
+
+def partial_words(words: list[str], found: tuple[Group, ...], language: str) -> set[str]:
+    """The watch words that only repeat one part of what the refusal names together with another ("logo" for
+    "Pas de création de logo", "patios" for "No patios, paving or fencing" when a patio is refused only when
+    built): on their own they would hit every request that names that part; the refusal's groups already
+    watch for it together with the rest."""
+    if not found or any(len(g.required) + len(g.negated) < 2 or g.outside is not None for g in found):
+        return set()
+    parts = {label for g in found for slot in (*g.required, *g.negated) for label in slot}
+    out = set()
+    for word in words:
+        folded = [w for w in _TOKEN.findall(fold(word)) if w[0].isalnum()]
+        scanned = _concept_index(language).scan(folded, range(len(folded)))
+        if len(scanned) == 1 and scanned[0][:2] == (0, len(folded)) and scanned[0][2] <= parts:
+            out.add(word)
+        elif len(folded) == 1 and "l:" + folded[0] in parts:
+            out.add(word)
+    return out
