@@ -196,8 +196,7 @@ def partial_words(words: list[str], found: tuple[Group, ...], language: str) -> 
     for word in words:
         folded = [w for w in _TOKEN.findall(fold(word)) if w[0].isalnum()]
         scanned = _concept_index(language).scan(folded, range(len(folded)))
-        if len(scanned) == 1 and scanned[0][:2] == (0, len(folded)) and scanned[0][2] <= parts:
-            out.add(word)
-        elif len(folded) == 1 and "l:" + folded[0] in parts:
+        one_concept = len(scanned) == 1 and scanned[0][:2] == (0, len(folded)) and scanned[0][2] <= parts
+        if one_concept or (len(folded) == 1 and "l:" + folded[0] in parts):
             out.add(word)
     return out

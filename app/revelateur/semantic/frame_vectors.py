@@ -1,7 +1,8 @@
 """A published version, embedded once, and the score of one request against it. Pure (numpy only).
 
 The score, the best of those measured (docs/decisions.md): each refusal is two passages, as written ("Pas de
-vente de vélos neufs") and without its "Pas de" / "No" ("vente de vélos neufs"); the margin is the highest
+vente de vélos neufs") and without its "Pas de" / "No" ("vente de vélos neufs"), and a third with its watch
+list when it has one ("vente de vélos neufs : Moustache, VTT Cube"); the margin is the highest
 cosine to those, minus the highest cosine to the positives: offer, promise, priorities, need, audience,
 secondary audiences and proof, a few everyday tasks of the frame's language (anchors), and each refusal turned
 into ways of declining it ("Explain to a customer that there is no payroll outsourcing"), since talking about a
@@ -20,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.frames.model import Frame
+from app.revelateur.checker import watch_words
 from app.revelateur.semantic.backends import Matrix
 
 PRIORITY_MARGIN = 0.0  # not measured (no labels for priorities): closer to the priority than to everyday work
@@ -91,6 +93,11 @@ def passages(frame: Frame) -> Passages:
         stated = affirmative(refusal, lang)
         if stated:
             texts.append(stated)
+            refusal_of.append(i)
+    watched = watch_words(frame)
+    for i, refusal in enumerate(refusals):
+        if watched.get(refusal):  # the owner's words say what the refusal covers: "vins effervescents : crémant, ..."
+            texts.append(f"{affirmative(refusal, lang) or refusal} : {', '.join(watched[refusal])}")
             refusal_of.append(i)
     others = [t for t in (frame.offer, frame.promise, frame.need, frame.audience) if t]
     others += [t for t in (*frame.secondary_audiences, *frame.proof) if t]
