@@ -281,7 +281,7 @@ def compile_checker(frame: Frame) -> Checker:
     for i, refusal in enumerate(frame.refusals):
         found = groups(refusal, language, context, guess=not watched.get(refusal)) if refusal.strip() else ()
         if watched.get(refusal):
-            partial = partial_words(watched[refusal], found, language)
+            partial = partial_words(watched[refusal], refusal, found, language)
             watched[refusal] = [w for w in watched[refusal] if w not in partial]
         if watched.get(refusal):
             found = (*found, Group((frozenset({f"w:{i}"}),)))  # any one watched word hits the refusal

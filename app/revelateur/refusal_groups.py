@@ -184,19 +184,12 @@ def sector_labels(language: str) -> frozenset[str]:
     return frozenset("c:" + name for name, c in VOCABULARIES[language].concepts.items() if c.sector)
 
 
-def partial_words(words: list[str], found: tuple[Group, ...], language: str) -> set[str]:
-    """The watch words that only repeat one part of what the refusal names together with another ("logo" for
-    "Pas de création de logo", "patios" for "No patios, paving or fencing" when a patio is refused only when
-    built): on their own they would hit every request that names that part; the refusal's groups already
-    watch for it together with the rest."""
+def partial_words(words: list[str], refusal: str, found: tuple[Group, ...], language: str) -> set[str]:
+    """The watch words that only repeat one word of the refusal, which the check requires together with
+    another ("logo" for "Pas de création de logo", "patios" for "No patios, paving or fencing" when a patio is
+    refused only when built): on their own they would hit every request that names that part. Other words
+    are the owner's to choose, however broad."""
     if not found or any(len(g.required) + len(g.negated) < 2 or g.outside is not None for g in found):
         return set()
-    parts = {label for g in found for slot in (*g.required, *g.negated) for label in slot}
-    out = set()
-    for word in words:
-        folded = [w for w in _TOKEN.findall(fold(word)) if w[0].isalnum()]
-        scanned = _concept_index(language).scan(folded, range(len(folded)))
-        one_concept = len(scanned) == 1 and scanned[0][:2] == (0, len(folded)) and scanned[0][2] <= parts
-        if one_concept or (len(folded) == 1 and "l:" + folded[0] in parts):
-            out.add(word)
-    return out
+    own = {stem(w) for w in text_words(refusal)}
+    return {word for word in words if len(ws := text_words(word)) == 1 and stem(ws[0]) in own}
