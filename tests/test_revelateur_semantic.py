@@ -101,6 +101,8 @@ def test_a_watch_list_catches_an_english_request_against_a_french_refusal(serve:
     record = logged(served, 1)[0]
     assert record["findings"][0] == {"item": NEW_BIKES, "kind": "refusal", "field": "refusals[0]",
                                      "source": "request"}
+    # Declining in English is read with English cues, though the frame is French.
+    assert chat(served, "Tell him politely that we do not sell brand-new bikes").choices[0].message.content
 
 
 # ---------------------------------------------------------------------------------------- semantic stage

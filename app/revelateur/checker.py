@@ -308,6 +308,10 @@ def compile_checker(frame: Frame) -> Checker:
         builder.add([term], f"b:{j}", "term", joined=True)
     for cues, label in cue_phrases(vocab):
         builder.add(cues, label)
+    for other, words in VOCABULARIES.items():  # a request in the other language says no in its own words:
+        if other != language:  # its cues of two words or more ("politely decline"), seldom words of this one
+            for cues, label in cue_phrases(words):
+                builder.add([c for c in cues if " " in c.strip()], label, language=other)
     index = builder.build()
     labelled = [p for p, labels in builder.entries.items() if any(v[:2] in ("c:", "l:", "b:", "w:") for v in labels)]
     return Checker(language, rules, index, Typos(index, labelled))
