@@ -390,3 +390,48 @@ def test_format_report_lists_errors(tiny_eval: Path) -> None:
 def test_unknown_split_is_refused(tiny_eval: Path) -> None:
     with pytest.raises(ValueError, match="unknown split"):
         evaluate(tiny_eval, "train")
+
+
+# ------------------------------------------------------------------ words no family knows (issue 13)
+@pytest.fixture(scope="module")
+def winery() -> Checker:
+    """A trade the word families were not written for: every refusal word is literal."""
+    return checker(language="fr", offer="Vins rouges et blancs du domaine, vendus à la cave et expédiés",
+                   audience="Amateurs de vin", refusals=["Pas de vins effervescents", "Pas de livraison express",
+                                                         "Pas de stages intensifs de dégustation"])
+
+
+def test_a_literal_refusal_word_matches_its_family(winery: Checker) -> None:
+    assert items(winery.check("Une fiche pour notre vin effervescent rosé")) == ["Pas de vins effervescents"]
+    assert items(winery.check("Annonce : l'effervescence de nos bulles du Jura")) == ["Pas de vins effervescents"]
+    assert items(winery.check("Écris qu'on peut livrer en express demain")) == ["Pas de livraison express"]
+    assert winery.check("Écris un post sur nos vins rouges") == []
+
+
+def test_a_literal_refusal_also_hits_without_its_shortest_word_unless_it_has_a_watch_list(winery: Checker) -> None:
+    assert items(winery.check("Un programme de dégustation intensive sur un week-end")) == [
+        "Pas de stages intensifs de dégustation"]
+    listed = checker(language="fr", offer="Vins du domaine", audience="Amateurs de vin",
+                     refusals=["Pas de stages intensifs de dégustation"],
+                     watch=[{"refusal": "Pas de stages intensifs de dégustation", "words": ["bootcamp"]}])
+    assert listed.check("Un programme de dégustation intensive sur un week-end") == []
+    assert items(listed.check("Un bootcamp vin pour les cavistes")) == ["Pas de stages intensifs de dégustation"]
+
+
+def test_watch_words_hit_alone_in_either_language_but_not_denied_or_talked_about() -> None:
+    wine = checker(language="fr", offer="Vins du domaine", audience="Amateurs de vin",
+                   refusals=["Pas de vins effervescents", "Pas de création de logo"],
+                   watch=[{"refusal": "Pas de vins effervescents", "words": ["crémant", "sparkling wine"]},
+                          {"refusal": "Pas de création de logo", "words": ["logo", "identité visuelle"]}])
+    assert items(wine.check("Fiche produit de nos crémants")) == ["Pas de vins effervescents"]
+    assert items(wine.check("A product page for our sparkling wines")) == ["Pas de vins effervescents"]
+    assert wine.check("Réponds que nous ne faisons pas de crémant") == []
+    assert wine.check("Mets le logo du domaine en bas de l'étiquette") == []  # "logo" repeats part of its refusal
+    assert items(wine.check("Propose une identité visuelle pour la cave")) == ["Pas de création de logo"]
+
+
+def test_non_and_sans_inside_a_refusal() -> None:
+    translator = checker(language="fr", offer="Traductions juridiques", audience="Avocats",
+                         refusals=["Pas de traductions non relues"])
+    assert items(translator.check("Livre la traduction non relue ce soir")) == ["Pas de traductions non relues"]
+    assert translator.check("Livre la traduction relue ce soir") == []

@@ -289,8 +289,14 @@ class PhraseIndex:
                 candidates.append(entry)
         for phrase, labs in candidates:
             size = len(phrase)
-            if size > best and i + size <= n and all(_fits(phrase[k], words[i + k]) for k in range(1, size)):
-                best, labels = size, labs
+            if size >= best and i + size <= n and all(_fits(phrase[k], words[i + k]) for k in range(1, size)):
+                # Two phrases of one length over the same words (a family's and a watch list's, written with
+                # other forms) both name their labels; a cue or a neutral phrase keeps the words to itself.
+                if size > best or labels is None:
+                    labels = labs
+                elif not any(v[0] == "~" for v in (*labels, *labs)):
+                    labels = labels | labs
+                best = size
         return best, labels
 
 
