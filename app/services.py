@@ -9,22 +9,28 @@ import contextlib
 import datetime as dt
 import hmac
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from app.config import Settings
 from app.frames.prompts import prompt_environment
+from app.frames.records import Decision, FrameState
 from app.messages import both
 from app.ops.metrics import Metrics
 from app.ops.ratelimit import RateLimiter
 from app.revelateur.judge import Judge
 from app.revelateur.prepare import Preparer
+from app.revelateur.watch import Proposer, with_proposal
 from app.storage import migrations
 from app.storage.cache import Cache
 from app.storage.decision_log import DecisionLog
-from app.storage.outcomes import SchemaBehind, StoreUnavailable
+from app.storage.outcomes import RevisionMismatch, SchemaBehind, StoreUnavailable
 from app.storage.store import Store, hash_secret
 from app.upstream.routing import Upstreams
+
+if TYPE_CHECKING:
+    from app.revelateur.semantic.stage import SemanticStage
 
 
 @dataclass
@@ -39,6 +45,9 @@ class Services:
     prompts: jinja2.Environment
     admin_hashes: set[str]
     judge: Judge | None = None  # the révélateur's judge: built from the settings when CADRE_JUDGE_MODEL is set
+    semantic: SemanticStage | None = None  # the révélateur's semantic stage (CADRE_SEMANTIC), started in the lifespan
+    proposer: Proposer | None = None  # proposes watch lists at publish time (CADRE_WATCH_MODEL or the judge's)
+    background: set[asyncio.Task[Any]] = field(default_factory=set)  # proposals under way
     metrics: Metrics = field(default_factory=Metrics)
     limiter: RateLimiter = field(init=False)  # per-key requests per minute, shared with the other replicas
     # The loop serving the requests, known once: asyncio.get_running_loop() asks the kernel for the process id
@@ -50,6 +59,41 @@ class Services:
         self.limiter = RateLimiter(self.store, self.settings.rate_limit_sync_interval)
         if self.judge is None:
             self.judge = Judge.from_settings(self.settings, self.upstreams, self.prompts)
+        model = self.settings.watch_model or self.settings.judge_model
+        if self.proposer is None and model:
+            self.proposer = Proposer(model, self.upstreams.for_model(model), self.prompts,
+                                     max(self.settings.judge_timeout, 30.0))
+
+    def propose_watch(self, state: FrameState) -> None:
+        """After a publish, in the background (publishing never waits for a model): the model's watch lists for
+        the refusals without one, put in the draft (see ``_propose``)."""
+        if self.proposer is None or state.published is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._propose(state))
+        self.background.add(task)  # referenced until done
+        task.add_done_callback(self.background.discard)
+
+    async def _propose(self, state: FrameState) -> FrameState:
+        """The model's proposal in the draft, saved by "cadre" for the owner to see, edit and publish; nothing
+        without an answer, or when the draft changed meanwhile."""
+        if self.proposer is None or state.published is None:
+            return state
+        published = state.published
+        proposed = await self.proposer.propose(state.slug, published.version, published.frame)
+        draft = with_proposal(state.draft, proposed)
+        if draft == state.draft:
+            return state
+        try:
+            state = await self.store.save_draft(state.slug, draft, "cadre", state.revision)
+        except RevisionMismatch:
+            return state
+        self.cache.invalidate()
+        return state
+
+    def add_decision(self, decision: Decision) -> None:
+        """Count the decision's check outcome and add it to the log (once, when every stage is done with it)."""
+        self.metrics.checked(decision)
+        self.decisions.add(decision)
 
     def is_admin(self, token: str) -> bool:
         digest = hash_secret(token)
@@ -75,13 +119,29 @@ async def start_services(settings: Settings, admin: bool = True) -> Services:
     store = Store(engine)
     prompts = prompt_environment(settings.prompts_dir)
     hashes = await admin_hashes(settings, store) if admin else set()
+    upstreams = Upstreams.from_settings(settings)
+    semantic = semantic_stage(settings, upstreams)
+    if semantic is not None:
+        await semantic.start()  # a local model loads now, in its thread, not under the first request
     return Services(
         settings=settings, store=store, prompts=prompts,
         cache=Cache(store, Preparer(prompts), settings.cache_check_interval),
-        upstreams=Upstreams.from_settings(settings),
+        upstreams=upstreams,
         decisions=DecisionLog(store, settings.decision_flush_interval, settings.decision_buffer_size),
-        admin_hashes=hashes,
+        admin_hashes=hashes, semantic=semantic,
     )
+
+
+def semantic_stage(settings: Settings, upstreams: Upstreams) -> SemanticStage | None:
+    """The semantic stage of the settings (imported only when on: it needs numpy and a model package)."""
+    if settings.semantic == "off":
+        return None
+    from app.revelateur.semantic.stage import SemanticStage as Stage
+
+    try:
+        return Stage.from_settings(settings, upstreams)
+    except ValueError as exc:
+        raise RuntimeError(both("config.semantic_invalid", reason=exc)) from None
 
 
 async def admin_hashes(settings: Settings, store: Store) -> set[str]:
@@ -108,6 +168,10 @@ async def forget_old_excerpts(services: Services, every: float = EXCERPT_SWEEP_S
 
 async def stop_services(services: Services) -> None:
     """Let the judge finish, write the decisions left, close the upstream clients and the database."""
+    await asyncio.gather(*services.background, return_exceptions=True)  # proposals land before the database closes
+    if services.semantic is not None:
+        await services.semantic.drain()  # flagged requests' records wait for their score
+        services.semantic.close()
     if services.judge is not None:
         await services.judge.drain()  # flagged requests' records wait for their judge (bounded by its timeout)
     with contextlib.suppress(StoreUnavailable):

@@ -11,7 +11,8 @@ import pytest
 from app.frames.model import Frame, Lexicon
 from app.frames.records import Hit
 from app.revelateur.checker import Checker, compile_checker
-from app.revelateur.evaluation import evaluate, format_report
+from app.revelateur.eval_report import format_report
+from app.revelateur.evaluation import evaluate
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "frames" / "eval"
 
@@ -332,13 +333,13 @@ def test_a_word_of_the_offers_family_is_not_required(accountant: Checker) -> Non
 
 def test_evaluate_dev_split_structure() -> None:
     report = evaluate(EVAL_DIR, "dev")
-    assert set(report.scores) == {"fr", "en", "all"}
-    every, fr, en = report.scores["all"], report.scores["fr"], report.scores["en"]
+    assert set(report.by_language) == {"fr", "en", "all"}
+    every, fr, en = report.scores("all"), report.scores("fr"), report.scores("en")
     assert every.total == len(report.cases) == fr.total + en.total
     assert every.tp + every.fn == sum(c.label == "off_frame" for c in report.cases)
-    for s in report.scores.values():
+    for s in report.by_language.values():
         assert 0 <= s.precision <= 1 and 0 <= s.recall <= 1 and 0 <= s.f1 <= 1 and 0 <= s.item_accuracy <= 1
-    assert "precision" in format_report(report)
+    assert "precision" in format_report([report])
 
 
 @pytest.fixture
@@ -367,20 +368,20 @@ def tiny_eval(tmp_path: Path) -> Path:
 
 def test_evaluate_counts_and_scores(tiny_eval: Path) -> None:
     report = evaluate(tiny_eval, "dev")
-    s = report.scores["fr"]
+    s = report.scores("fr")
     assert (s.tp, s.fp, s.fn, s.tn) == (3, 1, 1, 2)
     assert s.precision == pytest.approx(3 / 4)
     assert s.recall == pytest.approx(3 / 4)
     assert s.f1 == pytest.approx(3 / 4)
     assert s.item_accuracy == pytest.approx(2 / 3)
-    assert report.scores["en"].total == 0 and report.scores["en"].precision == 0.0
-    assert report.scores["all"] == s
+    assert report.scores("en").total == 0 and report.scores("en").precision == 0.0
+    assert report.scores("all") == s
     assert sorted(c.error or "" for c in report.errors) == ["false_negative", "false_positive", "wrong_item"]
-    assert evaluate(tiny_eval, "all").scores["all"].tp == 6
+    assert evaluate(tiny_eval, "all").scores("all").tp == 6
 
 
 def test_format_report_lists_errors(tiny_eval: Path) -> None:
-    text = format_report(evaluate(tiny_eval, "dev"), errors=True)
+    text = format_report([evaluate(tiny_eval, "dev")], errors=True)
     assert "0.750" in text
     assert "errors: 3" in text
     assert "[false_positive] boulangerie: Un post sur notre pain premium" in text
@@ -389,3 +390,48 @@ def test_format_report_lists_errors(tiny_eval: Path) -> None:
 def test_unknown_split_is_refused(tiny_eval: Path) -> None:
     with pytest.raises(ValueError, match="unknown split"):
         evaluate(tiny_eval, "train")
+
+
+# ------------------------------------------------------------------ words no family knows (issue 13)
+@pytest.fixture(scope="module")
+def winery() -> Checker:
+    """A trade the word families were not written for: every refusal word is literal."""
+    return checker(language="fr", offer="Vins rouges et blancs du domaine, vendus à la cave et expédiés",
+                   audience="Amateurs de vin", refusals=["Pas de vins effervescents", "Pas de livraison express",
+                                                         "Pas de stages intensifs de dégustation"])
+
+
+def test_a_literal_refusal_word_matches_its_family(winery: Checker) -> None:
+    assert items(winery.check("Une fiche pour notre vin effervescent rosé")) == ["Pas de vins effervescents"]
+    assert items(winery.check("Annonce : l'effervescence de nos bulles du Jura")) == ["Pas de vins effervescents"]
+    assert items(winery.check("Écris qu'on peut livrer en express demain")) == ["Pas de livraison express"]
+    assert winery.check("Écris un post sur nos vins rouges") == []
+
+
+def test_a_literal_refusal_also_hits_without_its_shortest_word_unless_it_has_a_watch_list(winery: Checker) -> None:
+    assert items(winery.check("Un programme de dégustation intensive sur un week-end")) == [
+        "Pas de stages intensifs de dégustation"]
+    listed = checker(language="fr", offer="Vins du domaine", audience="Amateurs de vin",
+                     refusals=["Pas de stages intensifs de dégustation"],
+                     watch=[{"refusal": "Pas de stages intensifs de dégustation", "words": ["bootcamp"]}])
+    assert listed.check("Un programme de dégustation intensive sur un week-end") == []
+    assert items(listed.check("Un bootcamp vin pour les cavistes")) == ["Pas de stages intensifs de dégustation"]
+
+
+def test_watch_words_hit_alone_in_either_language_but_not_denied_or_talked_about() -> None:
+    wine = checker(language="fr", offer="Vins du domaine", audience="Amateurs de vin",
+                   refusals=["Pas de vins effervescents", "Pas de création de logo"],
+                   watch=[{"refusal": "Pas de vins effervescents", "words": ["crémant", "sparkling wine"]},
+                          {"refusal": "Pas de création de logo", "words": ["logo", "identité visuelle"]}])
+    assert items(wine.check("Fiche produit de nos crémants")) == ["Pas de vins effervescents"]
+    assert items(wine.check("A product page for our sparkling wines")) == ["Pas de vins effervescents"]
+    assert wine.check("Réponds que nous ne faisons pas de crémant") == []
+    assert wine.check("Mets le logo du domaine en bas de l'étiquette") == []  # "logo" repeats part of its refusal
+    assert items(wine.check("Propose une identité visuelle pour la cave")) == ["Pas de création de logo"]
+
+
+def test_non_and_sans_inside_a_refusal() -> None:
+    translator = checker(language="fr", offer="Traductions juridiques", audience="Avocats",
+                         refusals=["Pas de traductions non relues"])
+    assert items(translator.check("Livre la traduction non relue ce soir")) == ["Pas de traductions non relues"]
+    assert translator.check("Livre la traduction relue ce soir") == []

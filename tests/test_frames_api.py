@@ -171,7 +171,7 @@ def test_rollback_publishes_a_copy_and_history_is_never_rewritten(api: TestClien
     state = r.json()
     assert state["published"]["version"] == 3 and state["published"]["rollback_of"] == 1
     assert state["published"]["published_by"] == "carole"
-    assert state["published"]["frame"] == good_frame() | {"review_by": None, "secondary_audiences": []}
+    assert state["published"]["frame"] == good_frame() | {"review_by": None, "secondary_audiences": [], "watch": []}
     assert state["draft"] == state["published"]["frame"] and state["draft_differs"] is False
     assert r.headers["etag"] == state["etag"]
 

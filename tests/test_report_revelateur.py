@@ -32,7 +32,7 @@ def test_the_report_counts_checks_priorities_and_refusal_items(serve, upstream, 
     assert body["priorities"]["traffic"] == {"1": 1, "2": 2, "3": 0, "none": 2}
     assert body["priorities"]["no_priority_percent"] == 40
     assert body["priorities"]["inversions"] == [{"lower": 2, "higher": 1}]
-    assert body["checks"] == {"checked": 6, "off_frame": 2, "off_frame_percent": 33}
+    assert body["checks"] == {"checked": 6, "off_frame": 2, "off_frame_percent": 33, "to_check": 0}
     top = body["refusal_items"][0]
     assert (top["item"], top["kind"], top["count"]) == (REFUSAL, "refusal", 2)
     assert any("VTT neufs" in example for example in top["examples"])  # the refused one's excerpt (default)

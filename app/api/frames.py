@@ -19,6 +19,7 @@ from app.frames.rules import lint
 from app.messages import both
 from app.revelateur.judge import NoAnswer
 from app.revelateur.review import findings
+from app.revelateur.watch import suggestions
 from app.storage.store import MAX_RATE_LIMIT, check_slug
 
 router = APIRouter(prefix="/api", tags=["management"])
@@ -108,6 +109,7 @@ async def publish(slug: str, actor: AdminDep, services: ServicesDep, response: R
                   if_match: IfMatch = None) -> dict[str, Any]:
     state = await services.store.publish(slug, actor, revision_of(if_match))
     services.cache.invalidate()
+    services.propose_watch(state)  # with a model: proposed watch lists land in the draft, in the background
     return _state(response, state)
 
 
@@ -151,21 +153,39 @@ async def check_request(slug: str, body: CheckIn, _: AdminDep, services: Service
     hits = published.checker.check(body.prompt)
     found: list[dict[str, Any]] = [{**f, "excerpt": h.excerpt}
                                    for f, h in zip(findings(hits, "request"), hits, strict=True)]
-    priority, judged = None, None
+    priority, judged, outcome = None, None, "off_frame" if found else "fits"
+    if not found and services.semantic is not None:  # bounded like the refuse policy's request path
+        close = await services.semantic.now(published, body.prompt, services.settings.semantic_timeout)
+        if close is not None:
+            priority = close.score.priority + 1 if close.score.priority >= 0 else None
+            if close.against and not published.checker.talks(body.prompt):
+                outcome = "to_check"
+                found.append({"item": close.refusal, "kind": "refusal", "field": f"refusals[{close.index}]",
+                              "source": "semantic", "margin": round(close.score.margin, 3)})
     if services.judge is not None:  # bounded by its timeout; no answer = no priority, the local result stands
         try:
             verdict = await services.judge.verdict(published, body.prompt)
         except NoAnswer as exc:
             judged = {"answered": False, "reason": exc.reason}
         else:
-            priority = verdict.priority
+            priority = verdict.priority if priority is None else priority
             judged = {"answered": True, "fits": verdict.fits, "priority": verdict.priority,
                       "refusal": verdict.refusal, "why": verdict.why}
             if not verdict.fits:
+                outcome = "off_frame"
                 found.append({"item": verdict.refusal, "kind": "refusal", "field": f"refusals[{verdict.index}]",
                               "source": "judge", "why": verdict.why})
-    return {"outcome": "off_frame" if found else "fits", "findings": found, "priority": priority,
+            elif outcome == "to_check":
+                outcome = "fits"
+    return {"outcome": outcome, "findings": found, "priority": priority,
             "judge": judged, "version": published.version.version, "policy": published.policy}
+
+
+@router.get("/frames/{slug}/watch/suggestions", summary="Words the built-in families already watch, per refusal")
+async def watch_suggestions(slug: str, _: AdminDep, store: StoreDep) -> dict[str, Any]:
+    state = await store.get_frame(slug)
+    return {"slug": slug, "source": "families",
+            "suggestions": [{"refusal": r, "words": w} for r, w in suggestions(state.draft).items()]}
 
 
 @router.get("/frames/{slug}/versions", summary="Published versions, oldest first")

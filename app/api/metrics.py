@@ -27,4 +27,17 @@ async def metrics(services: ServicesDep) -> PlainTextResponse:
         ("cadre_rate_limited_total", "counter", "Requests refused with 429 by a key's requests per minute.",
          services.limiter.limited),
     ]
+    semantic = services.semantic
+    if semantic is not None:
+        gauges += [
+            ("cadre_semantic_pending", "gauge", "Requests the semantic stage holds now (waiting or being scored).",
+             semantic.pending),
+            ("cadre_semantic_capacity", "gauge", "Requests it holds at most (CADRE_SEMANTIC_QUEUE).",
+             semantic.capacity),
+            ("cadre_semantic_scored_total", "counter", "Requests the semantic stage scored.", semantic.scored),
+            ("cadre_semantic_sampled_out_total", "counter", "Requests not scored because the semantic stage was "
+             "full: sampled out rather than slowed.", semantic.sampled_out),
+            ("cadre_semantic_failed_total", "counter", "Requests the semantic stage's model could not score.",
+             semantic.failed),
+        ]
     return PlainTextResponse(services.metrics.render(gauges), media_type=CONTENT_TYPE)

@@ -170,18 +170,39 @@ async def key_revoke(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from app.frames.prompts import packaged_dir
-    from app.revelateur.evaluation import evaluate as run_evaluation
-    from app.revelateur.evaluation import format_report
+def evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    """``cadre eval``: synchronous (the semantic stage and the judge run their upstream calls in a loop of
+    their own)."""
+    from app.frames.prompts import packaged_dir, prompt_environment
+    from app.revelateur.eval_report import default_splits, format_report, run
+    from app.revelateur.eval_stages import judge_call, semantic_stage
+    from app.revelateur.evaluation import load_frames, load_watch
+    from app.revelateur.semantic.backends import EmbeddingUnavailable
 
     eval_dir = Path(args.dir) if args.dir else packaged_dir("frames") / "eval"
+    splits = [args.split] if args.split else default_splits(eval_dir)
+    base_url = args.base_url or settings.upstream_base_url
+    api_key = args.api_key or settings.upstream_key()
     try:
-        report = run_evaluation(eval_dir, args.split)
+        watch_dir = Path(args.watch) if args.watch else eval_dir / "watch"
+        watch = load_watch(watch_dir, load_frames(eval_dir)) if args.watch != "none" and watch_dir.is_dir() else None
+        second = None
+        if args.semantic != "off":
+            model = args.semantic_model or (settings.semantic_model if settings.semantic == args.semantic else None)
+            try:
+                second = semantic_stage(args.semantic, model, args.semantic_threshold, base_url, api_key)
+            except EmbeddingUnavailable as exc:
+                print(f"cadre: {both('cli.eval_semantic_unavailable', reason=exc)}", file=sys.stderr)
+        judge = judge_call(args.judge, base_url, api_key, prompt_environment(settings.prompts_dir),
+                           settings.judge_timeout * 5) if args.judge else None
+        reports = run(eval_dir, splits, watch, second, judge)
     except FileNotFoundError as exc:
         print(f"cadre: {both('cli.eval_file_missing', name=exc.filename)}", file=sys.stderr)
         return 1
-    print(format_report(report, errors=args.errors))
+    except ValueError as exc:
+        print(f"cadre: {exc}", file=sys.stderr)
+        return 1
+    print(format_report(reports, errors=args.errors))
     return 0
 
 

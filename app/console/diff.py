@@ -109,4 +109,12 @@ def diff_frames(before: Frame, after: Frame) -> list[FieldChange]:
             changes.append(FieldChange(path, "choice", before=a[path], after=b[path]))
         else:
             changes.append(FieldChange(path, "text", a[path], b[path], words_diff(a[path], b[path])))
+    watched_a, watched_b = _watched(before), _watched(after)
+    if watched_a != watched_b:
+        changes.append(FieldChange("watch", "list", items=items_diff(watched_a, watched_b)))
     return changes
+
+
+def _watched(frame: Frame) -> list[str]:
+    """The watch lists as lines, "refusal: word, word" (a change shows like a list item's)."""
+    return [f"{w.refusal} : {', '.join(w.words)}" for w in frame.watch if w.words]

@@ -16,6 +16,8 @@ from starlette.responses import JSONResponse, Response
 
 from app.console.diff import diff_frames
 from app.console.forms import (
+    WATCH_FOR,
+    WATCH_WORDS,
     apply_list_op,
     base_values,
     frame_from_values,
@@ -73,6 +75,9 @@ async def editor_post(slug: str, v: EditorDep) -> Response:
         if base is not None and path in base:  # in a conflict, "keep theirs": the base is their version
             values[path] = base[path]
     state = await store.get_frame(slug)
+    if not form.getlist(WATCH_FOR):  # a form without the watch section keeps the draft's lists
+        kept = values_from_frame(state.draft)
+        values[WATCH_FOR], values[WATCH_WORDS] = kept[WATCH_FOR], kept[WATCH_WORDS]
     revision = revision_of(form.get("revision"))
     if action.startswith("list:"):
         return _editor(v, _at_revision(state, revision), apply_list_op(values, action), unsaved=True, base=base)
@@ -89,7 +94,7 @@ async def editor_post(slug: str, v: EditorDep) -> Response:
     if action != "publish":
         return redirect(f"/admin/frames/{slug}?notice=saved")
     try:
-        await store.publish(slug, v.who, if_match=state.revision)
+        published = await store.publish(slug, v.who, if_match=state.revision)
     except DraftHasErrors:
         return _editor(v, state, status=422, blocked=True)
     except (NoChanges, FrameArchived):
@@ -97,6 +102,7 @@ async def editor_post(slug: str, v: EditorDep) -> Response:
     except RevisionMismatch:
         return await _merge(v, slug, base, values)
     v.services.cache.invalidate()
+    v.services.propose_watch(published)  # with a model: proposed watch lists land in the draft, in the background
     return redirect(f"/admin/frames/{slug}?notice=published")
 
 

@@ -20,6 +20,8 @@ FIELD_ORDER = ("name", "offer", "audience", "promise", "priorities", "refusals",
                "alternatives", "proof", "voice.tone", "voice.address", "lexicon.preferred", "lexicon.banned",
                "language", "review_by")  # the editor's order: what matters most first
 Values = dict[str, Any]  # field path -> str, or list of str for list fields
+WATCH_FOR, WATCH_WORDS = "watch.for", "watch.words"  # per refusal: its text as shown, the words watched for it
+_WORD_SEPARATORS = re.compile(r"[,;\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LIST_OP = re.compile(r"^list:([a-z_.]+):(add|remove|up|down)(?::(\d{1,3}))?\Z")
 
@@ -33,6 +35,10 @@ def values_from_frame(frame: Frame) -> Values:
         for part in path.split("."):
             value = value[part]
         values[path] = list(value) if path in LIST_FIELDS else ("" if value is None else str(value))
+    by_refusal = {w.refusal: w.words for w in frame.watch}
+    orphans = [w.refusal for w in frame.watch if w.refusal not in frame.refusals]
+    values[WATCH_FOR] = [*frame.refusals, *orphans]
+    values[WATCH_WORDS] = [", ".join(by_refusal.get(r, ())) for r in values[WATCH_FOR]]
     return values
 
 
@@ -41,7 +47,7 @@ def values_from_form(form: Mapping[str, Any], getlist: Any) -> Values:
     values: Values = {}
     for path in (*TEXT_FIELDS, *CHOICE_FIELDS):
         values[path] = _text(form.get(path))
-    for path in LIST_FIELDS:
+    for path in (*LIST_FIELDS, WATCH_FOR, WATCH_WORDS):
         values[path] = [_text(v) for v in getlist(path)]
     return values
 
@@ -81,6 +87,7 @@ def frame_from_values(values: Values) -> tuple[Frame | None, dict[str, str]]:
             data[path] = value
     if problems:
         return None, problems
+    data["watch"] = watch_from_values(values, data["refusals"])
     try:
         return Frame.model_validate(data), {}
     except ValidationError as exc:
@@ -89,6 +96,24 @@ def frame_from_values(values: Values) -> tuple[Frame | None, dict[str, str]]:
             path = ".".join(p for p in loc if not p.isdigit())
             problems.setdefault(path if path in values else loc[0], _problem(str(error["type"])))
         return None, problems
+
+
+def watch_from_values(values: Values, refusals: list[str]) -> list[dict[str, Any]]:
+    """The watch lists of the form: each list goes with the refusal it was shown under, or, when that refusal's
+    text was edited in the same form, with the refusal now at its place; words split at commas and lines."""
+    lists: list[dict[str, Any]] = []
+    used: set[str] = set()
+    pairs = list(zip(values.get(WATCH_FOR, []), values.get(WATCH_WORDS, []), strict=False))
+    for i, (shown, typed) in enumerate(pairs):
+        words = [w.strip() for w in _WORD_SEPARATORS.split(typed) if w.strip()]
+        if not words:
+            continue
+        target = shown if shown in refusals else refusals[i] if i < len(refusals) else shown
+        if target in used:
+            continue
+        used.add(target)
+        lists.append({"refusal": target, "words": list(dict.fromkeys(words))})
+    return lists
 
 
 def _problem(kind: str) -> str:
@@ -105,7 +130,14 @@ def apply_list_op(values: Values, op: str) -> Values:
     if not found or found.group(1) not in LIST_FIELDS:
         return values
     path, action, index = found.group(1), found.group(2), int(found.group(3) or 0)
-    items = list(values[path])
+    out = {**values, path: _list_op(list(values[path]), action, index)}
+    if path == "refusals":  # each watch list follows its refusal
+        for key in (WATCH_FOR, WATCH_WORDS):
+            out[key] = _list_op(list(values.get(key, [])), action, index)
+    return out
+
+
+def _list_op(items: list[str], action: str, index: int) -> list[str]:
     if action == "add":
         items.append("")
     elif index < len(items):
@@ -115,7 +147,7 @@ def apply_list_op(values: Values, op: str) -> Values:
             items[index - 1], items[index] = items[index], items[index - 1]
         elif action == "down" and index + 1 < len(items):
             items[index + 1], items[index] = items[index], items[index + 1]
-    return {**values, path: items}
+    return items
 
 
 def revision_of(value: Any) -> int | None:

@@ -16,6 +16,7 @@ from app.frames.prompts import render_frame
 from app.frames.records import FrameState
 from app.frames.rules import errors, lint
 from app.messages import formats as strings
+from app.revelateur import watch
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class EditorView:
     next_version: int  # the version the prompt is for: the one in service when the form holds it unchanged
     live: bool  # the form holds exactly the version in service: the prompt is what the AI receives now
     form_errors: dict[str, str] = field(default_factory=dict)
+    suggested: dict[str, list[str]] = field(default_factory=dict)  # per refusal: what the families already watch
 
     @property
     def live_version(self) -> int:
@@ -95,7 +97,8 @@ def editor_view(state: FrameState, values: Values, frame: Frame | None, prompts:
     number = state.published.version if live and state.published else next_version(state)
     return EditorView(values, findings_by_field(findings), errors(findings),
                       [f for f in findings if f.severity == "warning"],
-                      render_frame(prompts, shown, state.slug, number), number, live, form_errors or {})
+                      render_frame(prompts, shown, state.slug, number), number, live, form_errors or {},
+                      watch.suggestions(shown))
 
 
 # ---------------------------------------------------------------------------------------- decisions

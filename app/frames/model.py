@@ -36,6 +36,16 @@ class Lexicon(BaseModel):
     banned: list[str] = _items(50)
 
 
+class WatchList(BaseModel):
+    """The concrete words Cadre watches for under one refusal (kinds, synonyms, the other language's words,
+    places), written or accepted by the owner. ``refusal`` is the refusal's text: a list whose refusal is no
+    longer in the frame is kept but watches nothing (the linter says so)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    refusal: str = Field(max_length=2000)
+    words: list[str] = Field(default_factory=list, max_length=200)
+
+
 class Frame(BaseModel):
     """The frame as written. Every field may be empty in a draft; the linter says what is missing."""
 
@@ -53,6 +63,7 @@ class Frame(BaseModel):
     voice: Voice = Field(default_factory=Voice)
     lexicon: Lexicon = Field(default_factory=Lexicon)
     language: Literal["fr", "en"] = "fr"
+    watch: list[WatchList] = _items(30)  # what the request check watches for, per refusal
     review_by: dt.date | None = None
 
 

@@ -203,6 +203,10 @@ class RequestCheck(Protocol):
         """The refusals and banned terms ``text`` runs into, in the order they appear in it."""
         ...
 
+    def talks(self, text: str) -> bool:
+        """Whether ``text`` talks about a refusal (explains or declines it) rather than asking for it."""
+        ...
+
 
 @dataclass(frozen=True)
 class Published:

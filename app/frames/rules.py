@@ -283,3 +283,10 @@ def banned_terms_in_frame(frame: Frame, ctx: Context) -> Iterator[Finding]:
         for key, term in banned.items():
             if f" {key} " in folded:
                 yield _warning(ctx, path, "banned_term_used", value=term)
+
+
+@rule
+def watch_lists_follow_refusals(frame: Frame, ctx: Context) -> Iterator[Finding]:
+    for i, entry in enumerate(frame.watch):
+        if entry.words and entry.refusal not in frame.refusals:
+            yield _warning(ctx, f"watch[{i}]", "watch_orphan", value=entry.refusal)

@@ -25,6 +25,7 @@ from app.gateway.recording import Recording
 from app.gateway.refusals import decide
 from app.gateway.relay import relay
 from app.messages import both
+from app.revelateur import followup
 from app.revelateur import review as revelateur
 from app.services import Services, bearer
 
@@ -77,8 +78,8 @@ class Gateway:
         assert published is not None
         seen = self.check(request, services, endpoint, payload, published, decision)
         refusal = seen.refusal if seen is not None else None
-        if refusal is None and seen is not None and services.judge is not None and payload["model"] != PREVIEW_MODEL:
-            refusal = await self.judge(services, seen, recording)
+        if refusal is None and seen is not None and payload["model"] != PREVIEW_MODEL:
+            refusal = await self.follow_up(services, seen, recording)
         if refusal is not None:
             await self.refuse(request, decision, key, refusal, endpoint, payload, published)
             return
@@ -116,15 +117,19 @@ class Gateway:
                                  services.settings.store_excerpts)
 
     @staticmethod
-    async def judge(services: Services, seen: revelateur.Review, recording: Recording) -> FrameRefusal | None:
-        """The judge on a checked request: under ``flag`` after the answer (the decision waits for it), under
-        ``refuse`` before anything is forwarded (bounded by its timeout; failing closed raises)."""
-        judge = services.judge
-        assert judge is not None
-        if seen.published.policy == "flag":
-            recording.defer = lambda decision: revelateur.judge_later(judge, seen, decision, services.decisions.add)
+    async def follow_up(services: Services, seen: revelateur.Review, recording: Recording) -> FrameRefusal | None:
+        """The semantic stage and the judge on a request the lexical stage let through: after the answer (the
+        decision waits for them), except under ``refuse`` with a judge, before anything is forwarded (bounded
+        by their timeouts; a judge failing closed raises)."""
+        semantic, judge = services.semantic, services.judge
+        if semantic is None and judge is None:
             return None
-        stop = await revelateur.judge_first(judge, seen, recording.decision)
+        if seen.published.policy == "flag" or judge is None:
+            recording.defer = lambda decision: followup.after_answer(semantic, judge, seen, decision,
+                                                                     services.add_decision)
+            return None
+        stop = await followup.before_forwarding(semantic, judge, seen, recording.decision,
+                                                services.settings.semantic_timeout)
         if isinstance(stop, JudgeUnavailable):
             raise stop
         assert stop is None or isinstance(stop, FrameRefusal)

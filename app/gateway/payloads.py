@@ -120,11 +120,13 @@ def usage_of(body: dict[str, Any]) -> tuple[int | None, int | None, int | None]:
 
 # ------------------------------------------------------------------------------- texts the révélateur reads
 def request_text(endpoint: Endpoint, payload: dict[str, Any]) -> str:
-    """What the user asks, one part per line: every user message of a chat (text or text parts), the prompt(s)
-    of a completion, the input of a response (a string, or the text of its user items). Frame and system
-    messages are left out: the check is about the request."""
+    """What the user asks now: the newest user message of a chat (text or text parts), the prompt(s) of a
+    completion, the newest user item of a response's input (or the input when it is a string). Older turns are
+    the conversation's context, not this request: an off-frame first turn is not found again in every later
+    one. Frame and system messages are left out: the check is about the request."""
     if endpoint is CHAT:
-        return "\n".join(_parts_text(m.get("content"), "text") for m in payload["messages"] if m["role"] == "user")
+        last = next((m for m in reversed(payload["messages"]) if m["role"] == "user"), None)
+        return _parts_text(last.get("content"), "text") if last is not None else ""
     value = payload.get(endpoint.prompt_field or "")
     if isinstance(value, str):
         return value
@@ -132,8 +134,8 @@ def request_text(endpoint: Endpoint, payload: dict[str, Any]) -> str:
         return ""
     if endpoint is COMPLETIONS:
         return "\n".join(v for v in value if isinstance(v, str))  # lists of token ids are not read
-    return "\n".join(_parts_text(item.get("content"), "input_text") for item in value
-                     if isinstance(item, dict) and item.get("role") == "user")
+    last = next((item for item in reversed(value) if isinstance(item, dict) and item.get("role") == "user"), None)
+    return _parts_text(last.get("content"), "input_text") if last is not None else ""
 
 
 def _parts_text(content: Any, part_type: str) -> str:

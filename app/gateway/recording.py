@@ -78,7 +78,7 @@ class Recording:
             if self.defer is not None and decision.outcome == "forwarded":
                 self.defer(decision)
             else:
-                self.services.decisions.add(decision)
+                self.services.add_decision(decision)
         return handled
 
     async def _answer(self, exc: CadreError) -> None:

@@ -155,8 +155,8 @@ def build(services: Callable[[], Services], key_source: Callable[[], str | None]
         found = review.findings(hits, "request")
         caller.decision.check_outcome = "off_frame" if hits else "fits"
         caller.decision.findings = orjson.dumps(found).decode() if found else None
-        if caller.services.settings.store_excerpts == "all":
-            caller.decision.excerpt = " ".join(text[:400].split())[:200]
+        if review.keep_excerpt(caller.services.settings.store_excerpts, flagged=bool(hits), refused=False):
+            caller.decision.excerpt = hits[0].excerpt if hits else review.excerpt(text)
         refusal = review.refusal(published, hits, caller.services.settings.public_url, "off_frame") if hits else None
         result = Check(outcome="off_frame" if hits else "fits",
                        findings=[Finding(item=h.item, kind=h.kind, field=h.field, excerpt=h.excerpt) for h in hits],

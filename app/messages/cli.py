@@ -31,6 +31,10 @@ CLI: dict[str, dict[str, str]] = {
         "fr": "CADRE_MCP_KEY n'est pas une clé active de cette base ({where})",
         "en": "CADRE_MCP_KEY is not an active key of this database ({where})",
     },
+    "cli.eval_semantic_unavailable": {
+        "fr": "étape sémantique non mesurée ({reason})",
+        "en": "semantic stage not measured ({reason})",
+    },
     "cli.eval_file_missing": {
         "fr": "fichier d'évaluation introuvable : {name}",
         "en": "evaluation file not found: {name}",

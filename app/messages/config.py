@@ -10,6 +10,8 @@ CONFIG: dict[str, dict[str, str]] = {
         "en": "the upstream {url} has no key (CADRE_UPSTREAM_API_KEY, or api_key_env in CADRE_UPSTREAMS_FILE): "
         "real model names will be refused there; only cadre-preview answers without an upstream",
     },
+    "config.semantic_invalid": {"fr": "étape sémantique du révélateur mal réglée : {reason}",
+                                "en": "the révélateur's semantic stage is misconfigured: {reason}"},
     "upstreams.invalid_file": {"fr": "{path} : fichier des amonts invalide.", "en": "{path}: invalid upstreams file."},
     "upstreams.unreadable": {"fr": "illisible ({kind}).", "en": "cannot be read ({kind})."},
     "upstreams.invalid_yaml": {"fr": "YAML invalide{where}.", "en": "invalid YAML{where}."},

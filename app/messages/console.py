@@ -220,6 +220,14 @@ CONSOLE: dict[str, dict[str, str]] = {
                   "en": "The need the offer answers (recommended)."},
     "hint_priorities": {"fr": "De 1 à 3, la plus importante en premier : l'ordre compte.",
                         "en": "1 to 3, the most important first: the order matters."},
+    "section_watch": {"fr": "Ce que Cadre surveille", "en": "What Cadre watches for"},
+    "hint_watch": {"fr": "Pour chaque refus, les mots concrets qui, à eux seuls, signalent une demande contre ce "
+                         "refus : sortes, produits, marques, synonymes, les mots de l'autre langue, les lieux hors "
+                         "de votre zone. Séparez-les par des virgules.",
+                   "en": "For each refusal, the concrete words that on their own mark a request against it: kinds, "
+                         "products, brands, synonyms, the other language's words, places outside your area. "
+                         "Separate them with commas."},
+    "watch_suggested": {"fr": "Déjà reconnus sans liste : {words}", "en": "Already recognised without a list: {words}"},
     "hint_refusals": {"fr": "Ce à quoi vous dites non : au moins un, trois recommandés.",
                       "en": "What you say no to: at least one, three recommended."},
     "hint_secondary_audiences": {"fr": "D'autres publics servis, deux au plus.",
@@ -459,6 +467,14 @@ CONSOLE: dict[str, dict[str, str]] = {
                                        "{high_n})."},
     "report_off_frame": {"fr": "{pct}\u00a0% des demandes vérifiées sortaient du cadre.",
                          "en": "{pct}% of checked requests were off frame."},
+    "report_to_check_one": {"fr": "{n} demande à vérifier : proche d'un refus selon le sens, sans mot surveillé.",
+                            "en": "{n} request to check: close to a refusal in meaning, with no watched word."},
+    "report_to_check_other": {"fr": "{n} demandes à vérifier : proches d'un refus selon le sens, sans mot "
+                              "surveillé.",
+                              "en": "{n} requests to check: close to a refusal in meaning, with no watched word."},
+    "check_outcome_fits": {"fr": "dans le cadre", "en": "fits the frame"},
+    "check_outcome_off_frame": {"fr": "contre le cadre", "en": "against the frame"},
+    "check_outcome_to_check": {"fr": "à vérifier", "en": "to check"},
     "report_top_refusal_one": {"fr": "Refus le plus demandé quand même : « {item} » ({n} demande).",
                                "en": "Refusal most asked for anyway: “{item}” ({n} request)."},
     "report_top_refusal_other": {"fr": "Refus le plus demandé quand même : « {item} » ({n} demandes).",

@@ -17,9 +17,15 @@ FIELDS: dict[str, dict[str, str]] = {
     "lexicon": {"fr": "Lexique", "en": "Lexicon"},
     "language": {"fr": "Langue", "en": "Language"},
     "review_by": {"fr": "À revoir le", "en": "Review by"},
+    "watch": {"fr": "Ce que Cadre surveille", "en": "What Cadre watches for"},
 }
 
 LINT: dict[str, dict[str, str]] = {
+    "watch_orphan": {
+        "fr": "Une liste de mots surveillés vise le refus « {value} », qui n'est plus dans le cadre : elle ne "
+              "surveille plus rien.",
+        "en": "A watch list is for the refusal “{value}”, which is no longer in the frame: it watches nothing.",
+    },
     "required": {
         "fr": "« {label} » est obligatoire : écrivez-le en une phrase concrète.",
         "en": "“{label}” is required: write it as one concrete sentence.",

@@ -60,6 +60,7 @@ class Metrics:
         self.added = Histogram(ADDED_BUCKETS)
         self.upstream = Histogram(LATENCY_BUCKETS)
         self.streams_open = 0
+        self.checks: dict[str, int] = {}  # check outcome (fits | off_frame | to_check) -> requests
         self._models: set[str] = set()
 
     def observe(self, decision: Decision) -> None:
@@ -81,6 +82,12 @@ class Metrics:
         else:
             self.added.observe(decision.endpoint, total)
 
+    def checked(self, decision: Decision) -> None:
+        """Count a decision's check outcome, once every stage is done with it."""
+        outcome = decision.check_outcome
+        if outcome is not None:
+            self.checks[outcome] = self.checks.get(outcome, 0) + 1
+
     def render(self, gauges: Iterable[tuple[str, str, str, float]]) -> str:
         """The exposition text; ``gauges``: (name, type, help, value) read from the services at scrape time."""
         out = [
@@ -98,6 +105,10 @@ class Metrics:
              self.upstream),
         ):
             out += [f"# HELP {name} {help_text}", f"# TYPE {name} histogram", *histogram.lines(name, "endpoint")]
+        out += ["# HELP cadre_checks_total Requests checked by the révélateur, by outcome (fits, off_frame: against "
+                "the frame, to_check: only the semantic stage found it close to a refusal).",
+                "# TYPE cadre_checks_total counter",
+                *(f'cadre_checks_total{{outcome="{_escape(k)}"}} {v}' for k, v in sorted(self.checks.items()))]
         out += ["# HELP cadre_streams_open Streamed answers being relayed now.", "# TYPE cadre_streams_open gauge",
                 f"cadre_streams_open {self.streams_open}"]
         for name, kind, help_text, value in gauges:

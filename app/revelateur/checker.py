@@ -25,9 +25,9 @@ from app.frames.text import WORD, fold, split_words
 from app.frames.text import words as text_words
 from app.frames.wordlists import WORDLISTS
 from app.revelateur.concepts import VOCABULARIES
-from app.revelateur.cues import CUES, cue_phrases, layout, marks, occurrences
+from app.revelateur.cues import CUES, Marks, cue_phrases, layout, marks, occurrences
 from app.revelateur.phrases import FUZZY_MIN, IndexBuilder, Labels, PhraseIndex, Typos
-from app.revelateur.refusal_groups import CLIENT_WORK, Group, context_stems, groups, sector_labels
+from app.revelateur.refusal_groups import CLIENT_WORK, Group, context_stems, groups, partial_words, sector_labels
 
 Kind = Literal["refusal", "lexicon"]
 
@@ -96,11 +96,29 @@ class Checker:
             if rule.kind == "lexicon":
                 at = self._banned_at(rule, affirmed)
             else:
-                at = None if seen.talk else self._refusal_at(rule, affirmed, denied, words)
+                found_at = self._refusal_at(rule, affirmed, denied, words)
+                at = None if found_at is None or _talked_about(found_at, where.clause, seen) else found_at[0]
             if at is not None:
                 hits.append((at, rule))
         hits.sort(key=lambda h: h[0])
         return [Hit(r.item, r.kind, r.field, _excerpt(text, folded, where.char_of(folded, at))) for at, r in hits]
+
+    def talks(self, text: str) -> bool:
+        """Whether ``text`` talks about a refusal rather than asking for it: explains it, declines it, says what
+        we do not do ("explique pourquoi nous ne vendons pas de vélos neufs"). The semantic stage asks this of a
+        request it finds close to a refusal: applying or explaining a refusal fits the frame."""
+        if not text:
+            return False
+        folded = fold(text)
+        words = split_words(folded)
+        starts, _, fixes = self._heads_in(set(words))
+        if fixes:
+            words = [fixes.get(w, w) for w in words]
+        where = layout(folded)
+        found = self._index.scan(words, [i for i, w in enumerate(words) if w in starts], where.clause)
+        seen = marks(found, words, where, self._breaks)
+        _, denied = occurrences(found, seen)
+        return (seen.talk and seen.talk_clauses is None) or bool(denied)  # a soft cue ("plutôt") is not enough
 
     def _heads_in(self, unique: set[str]) -> tuple[set[str], set[str], dict[str, str]]:
         """The words that may start a phrase, the labels (cues left out) of the phrases a word alone makes
@@ -173,7 +191,8 @@ class Checker:
         return positions[0] if positions else None
 
     def _refusal_at(self, rule: _Rule, affirmed: Mapping[str, list[int]], denied: Mapping[str, list[int]],
-                    words: list[str]) -> int | None:
+                    words: list[str]) -> tuple[int, ...] | None:
+        """The positions of the words that make ``rule`` hit (the first one first), or None."""
         for group in rule.groups:
             if any(not slot.isdisjoint(denied) for slot in group.required):
                 return None  # the request denies what the refusal names: it talks about it
@@ -190,7 +209,8 @@ class Checker:
                 return at
         return None
 
-    def _outside_at(self, allowed: Labels, affirmed: Mapping[str, list[int]], words: list[str]) -> int | None:
+    def _outside_at(self, allowed: Labels, affirmed: Mapping[str, list[int]],
+                    words: list[str]) -> tuple[int, ...] | None:
         """A business of a sector the refusal leaves out, named as the one we would work for."""
         found = sorted(p for label in self._sectors - allowed for p in affirmed.get(label, ())
                        if not _possessed(words, p))
@@ -217,13 +237,22 @@ def _positions(slot: Labels, where: Mapping[str, list[int]]) -> list[int]:
     return sorted(p for label in slot for p in where.get(label, ()))
 
 
-def _near(lists: list[list[int]]) -> int | None:
-    """The first position of the shortest list that has a position of every other list within WINDOW."""
+def _near(lists: list[list[int]]) -> tuple[int, ...] | None:
+    """Positions, one of each list, within WINDOW of a position of the shortest list (the first position
+    first); None when there are none."""
     anchor = min(lists, key=len)
     for p in anchor:
         if all(any(abs(q - p) <= WINDOW for q in other) for other in lists):
-            return min(min(q for q in other if abs(q - p) <= WINDOW) for other in lists)
+            chosen = sorted(min(q for q in other if abs(q - p) <= WINDOW) for other in lists)
+            return tuple(chosen)
     return None
+
+
+def _talked_about(positions: tuple[int, ...], clause: list[int], seen: Marks) -> bool:
+    """Whether a talk cue speaks for the clause of one of the words of a hit: "explique pourquoi nous ne
+    vendons pas de vélos neufs" talks about the refusal; in "une annonce pour des vélos neufs, plutôt courte"
+    the cue belongs to another clause and the hit stands."""
+    return seen.talks_about(clause[p] for p in positions)
 
 
 def _excerpt(text: str, folded: str, char: int) -> str:
@@ -244,12 +273,18 @@ def _excerpt(text: str, folded: str, char: int) -> str:
 
 
 def compile_checker(frame: Frame) -> Checker:
-    """Compile a frame's refusals and banned terms once; the checker then runs on every request."""
+    """Compile a frame's refusals, watch lists and banned terms once; the checker then runs on every request."""
     language, vocab = frame.language, VOCABULARIES[frame.language]
     context = context_stems(frame)
+    watched = watch_words(frame)
     rules: list[_Rule] = []
     for i, refusal in enumerate(frame.refusals):
-        found = groups(refusal, language, context) if refusal.strip() else ()
+        found = groups(refusal, language, context, guess=not watched.get(refusal)) if refusal.strip() else ()
+        if watched.get(refusal):
+            partial = partial_words(watched[refusal], refusal, found, language)
+            watched[refusal] = [w for w in watched[refusal] if w not in partial]
+        if watched.get(refusal):
+            found = (*found, Group((frozenset({f"w:{i}"}),)))  # any one watched word hits the refusal
         if found:
             rules.append(_Rule(refusal, "refusal", f"refusals[{i}]", "", found))
     for j, term in enumerate(frame.lexicon.banned):
@@ -262,7 +297,10 @@ def compile_checker(frame: Frame) -> Checker:
             concept = vocab.concepts[label[2:]]
             builder.add(concept.phrases, label, "noun" if concept.sector else "word")
         elif label.startswith("l:"):
-            builder.add([label[2:]], label)
+            builder.add([label[2:]], label, "literal")
+    for i, refusal in enumerate(frame.refusals):
+        for other in VOCABULARIES:  # a watched word may be of the other language ("sparkling" for a French frame)
+            builder.add(watched.get(refusal, ()), f"w:{i}", "literal", language=other)
     if outside:
         stop = WORDLISTS[language].stop
         builder.add([w for w in text_words(frame.offer) if w not in stop and len(w) > 2], OFFER)
@@ -270,9 +308,24 @@ def compile_checker(frame: Frame) -> Checker:
         builder.add([term], f"b:{j}", "term", joined=True)
     for cues, label in cue_phrases(vocab):
         builder.add(cues, label)
+    for other, words in VOCABULARIES.items():  # a request in the other language says no in its own words:
+        if other != language:  # its cues of two words or more ("politely decline"), seldom words of this one
+            for cues, label in cue_phrases(words):
+                builder.add([c for c in cues if " " in c.strip()], label, language=other)
     index = builder.build()
-    labelled = [p for p, labels in builder.entries.items() if any(v[:2] in ("c:", "l:", "b:") for v in labels)]
+    labelled = [p for p, labels in builder.entries.items() if any(v[:2] in ("c:", "l:", "b:", "w:") for v in labels)]
     return Checker(language, rules, index, Typos(index, labelled))
+
+
+def watch_words(frame: Frame) -> dict[str, list[str]]:
+    """The words watched for each refusal of ``frame``, by the refusal's text (lists for a refusal that is no
+    longer in the frame watch nothing; two lists for one refusal are one)."""
+    found: dict[str, list[str]] = {}
+    for entry in frame.watch:
+        if entry.refusal in frame.refusals:
+            words = found.setdefault(entry.refusal, [])
+            words += [w for w in entry.words if w.strip() and WORD.search(fold(w)) and w not in words]
+    return found
 
 
 def _labels_used(rules: list[_Rule], language: str, outside: bool) -> set[str]:

@@ -43,6 +43,7 @@ class Vocabulary:
     post_negations: tuple[str, ...]  # deny what comes just before: "payslips are not something we do"
     breaks: frozenset[str]  # words that close a negation scope ("mais", "and")
     talk: tuple[str, ...]  # the request talks about a refusal (explains it, says no) rather than asking for it
+    soft_talk: tuple[str, ...]  # the same, for the clause where it stands and those after it only ("désolé, ...")
     reported: tuple[str, ...]  # someone else's words follow: "asked if", "m'écrit"
     mention: tuple[str, ...]  # a word is quoted as a word: "avoid the word", "sans le mot"
     agree: tuple[str, ...]  # the request says yes to what someone asked: "réponds-lui que oui", "confirm"
@@ -307,7 +308,7 @@ FR = Vocabulary(
         # says no
         "dire non", "dis non", "dit non", "que non", "répondre non", "répond non", "c'est non", "réponse négative",
         "par la négative", "non et pourquoi", "décliner", "refuser poliment", "refuse poliment", "notre refus",
-        "un refus", "mail de refus", "message de refus", "désolé", "malheureusement", "pas possible",
+        "un refus", "mail de refus", "message de refus", "pas possible",
         "n'est pas possible", "ce n'est pas possible", "ne sera pas possible",
         *(f"{we} {do}" for we in ("je ne", "nous ne", "on ne", "je n", "nous n", "on n")
           for do in ("fais", "faisons", "fait", "propose", "proposons", "vends", "vendons", "vend", "crée", "créons",
@@ -318,9 +319,9 @@ FR = Vocabulary(
         # sends the customer elsewhere, or someone else does it
         "confrère", "consœur", "un autre atelier", "une autre boulangerie", "un autre cabinet", "un autre prestataire",
         "une autre adresse", "lui conseiller", "lui recommander", "orienter vers", "oriente vers", "rediriger vers",
-        "renvoyer vers", "diriger vers", "indiquer un autre", "indiquer une autre", "ailleurs", "cabinet spécialisé",
+        "renvoyer vers", "diriger vers", "indiquer un autre", "indiquer une autre", "cabinet spécialisé",
         "prestataire spécialisé", "prestataire externe", "prestataire de paie", "gestionnaire de paie",
-        "cabinet partenaire", "à la place", "plutôt",
+        "cabinet partenaire",
         # denies what was named before: "explique que nous ne …", "on ne le fait pas"
         "que nous ne", "qu'on ne", "que l'on ne", "que je ne", "que nous n", "qu'on n", "que l'on n", "que je n",
         *_anaphoric_denials(
@@ -329,6 +330,7 @@ FR = Vocabulary(
              "vendons", "prends", "prend", "prenons", "assure", "assurons", "gère", "gérons", "accepte",
              "acceptons", "livre", "livrons", "répare", "réparons", "crée", "créons", "traite", "traitons")),
     ),
+    soft_talk=("désolé", "désolée", "malheureusement", "à la place", "ailleurs", "plutôt"),
     reported=(
         *(f"{asks} {whether}" for asks in ("demande", "demandent", "demandait", "se demande", "veut savoir",
                                             "veulent savoir", "voudrait savoir", "aimerait savoir", "souhaite savoir")
@@ -344,7 +346,7 @@ FR = Vocabulary(
            "accepter", "accepte", "acceptons", "d'accord", "confirmer", "confirme", "confirmant",
            "bien sûr", "avec plaisir", "volontiers", "pas de souci", "pas de problème", "aucun problème",
            "aucun souci"),
-    inner_negations=frozenset({"sans"}),
+    inner_negations=frozenset({"sans", "non"}),
     exceptions=frozenset({"hors", "sauf", "hormis", "excepte", "dehors"}),
     connectors=frozenset({"ni", "ou", "et", "/"}),
     light=frozenset({
@@ -573,7 +575,7 @@ EN = Vocabulary(
         "we don t only", "not only", "not just",
     ),
     negations=(
-        "no", "not", "never", "without", "nor", "none", "t", "cannot", "unable to", "instead of", "rather than",
+        "no", "not", "non", "never", "without", "nor", "none", "t", "cannot", "unable to", "instead of", "rather than",
         "skip", "skipping", "no need for", "no need to", "bypass", "avoid", "refuse", "refused", "closed",
     ),
     post_negations=("is not", "are not", "isn't", "aren't", "was not", "were not", "is no longer",
@@ -587,7 +589,7 @@ EN = Vocabulary(
         "pros and cons",
         # says no
         "say no", "saying no", "says no", "said no", "no and here", "politely decline", "decline", "declining",
-        "declines", "turn down", "turning down", "turn it down", "refusal", "sorry", "unfortunately", "we regret",
+        "declines", "turn down", "turning down", "turn it down", "refusal", "we regret",
         "not a service we", "outside what we", "can t help with", "not possible",
         *(f"{we} {do_not} {do}" for we in ("we", "i") for do_not in ("don t", "do not", "no longer")
           for do in ("do", "offer", "provide", "sell", "take", "groom", "treat", "lay", "build", "handle", "accept",
@@ -601,7 +603,7 @@ EN = Vocabulary(
         "handing over", "hand over", "pass on to", "another groomer", "another gardener", "another provider",
         "specialist provider", "specialist firm", "payroll bureau", "payroll provider", "their _ provider",
         "her _ provider", "his _ provider", "their accountant", "her accountant", "his accountant",
-        "your accountant", "what we do instead", "what we offer instead", "do instead",
+        "your accountant", "what we do instead", "what we offer instead",
         # denies what was named before: "reply that we don't", "we don't do that"
         *(f"{say} we {do_not}" for say in ("that", "explain", "say", "reply", "saying", "tell her", "tell him",
                                            "tell them")
@@ -609,6 +611,7 @@ EN = Vocabulary(
         *_anaphoric_denials(("don t _", "do not _", "can t _", "cannot _", "won t _", "no longer _"),
                             ("it", "that", "this", "them", "those", "these", "one")),
     ),
+    soft_talk=("sorry", "unfortunately", "instead", "do instead", "elsewhere", "rather"),
     reported=(
         *(f"{asks}{us} {what}" for asks in ("asked", "asks", "asking") for us in ("", " _")
           for what in ("if", "whether", "about", "for")),
@@ -621,7 +624,7 @@ EN = Vocabulary(
              "without mentioning", "without using", "without saying", "never say", "don't say", "don't use the"),
     agree=("yes", "say yes", "saying yes", "confirm", "confirming", "accept", "accepting", "agree", "agreeing",
            "happy to", "of course", "no problem", "no worries", "go ahead"),
-    inner_negations=frozenset({"without"}),
+    inner_negations=frozenset({"without", "non"}),
     exceptions=frozenset({"outside", "except", "excluding", "besides", "beyond"}),
     connectors=frozenset({"or", "nor", "and", "/"}),
     light=frozenset({

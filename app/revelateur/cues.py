@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
 
@@ -20,8 +20,9 @@ from app.revelateur.concepts import Vocabulary
 from app.revelateur.phrases import Found
 
 NEG, NEG_BACK, TALK, REPORT, MENTION, AGREE = "~neg", "~negback", "~talk", "~report", "~mention", "~agree"
+SOFT = "~soft"  # talk for its own clause and those after it: "désolé, ...", not "..., plutôt courte."
 NEUTRAL = "~neutral"  # a phrase that looks like a concept but is not one ("remis à neuf"): it only takes room
-CUES = frozenset({NEG, NEG_BACK, TALK, REPORT, MENTION, AGREE, NEUTRAL})
+CUES = frozenset({NEG, NEG_BACK, TALK, SOFT, REPORT, MENTION, AGREE, NEUTRAL})
 
 SCOPE = 7  # words a negation reaches, within its clause
 BACK_SCOPE = 4  # words before "are not" that it denies
@@ -39,6 +40,7 @@ def cue_phrases(vocab: Vocabulary) -> Iterator[tuple[tuple[str, ...], str]]:
     yield vocab.negations, NEG
     yield vocab.post_negations, NEG_BACK
     yield vocab.talk, TALK
+    yield vocab.soft_talk, SOFT
     yield vocab.reported, REPORT
     yield vocab.mention, MENTION
     yield vocab.agree, AGREE
@@ -108,6 +110,11 @@ class Marks:
     mentioned: list[bool]
     talk: bool  # the request talks about a refusal: explains it, says no, sends the customer elsewhere
     agree: bool  # the request says yes to someone's words: what they ask for is what we are asked to do
+    talk_clauses: frozenset[int] | None = None  # the clauses the talk is about; None: the whole request
+
+    def talks_about(self, clauses: Iterable[int]) -> bool:
+        """Whether the request talks about what stands in one of ``clauses``."""
+        return self.talk and (self.talk_clauses is None or not self.talk_clauses.isdisjoint(clauses))
 
 
 def marks(found: list[Found], words: list[str], where: Layout, breaks: frozenset[str]) -> Marks:
@@ -119,13 +126,14 @@ def marks(found: list[Found], words: list[str], where: Layout, breaks: frozenset
     clause, quotes = where.clause, where.quotes
     n = len(words)
     negated, reported, mentioned = [False] * n, [False] * n, [False] * n
-    talk = agree = False
+    talk = agree = whole = False
+    talking: set[int] = set()
     denying = -1  # the clause of the last negation: "ne les ratez pas" is one negation, not two
     for start, end, labels in found:
         if NEG in labels:
             if clause[start] != denying and (end == n or clause[end] != clause[start] or words[end] in breaks or (
                     clause[start] in where.answers and (start == 0 or clause[start - 1] != clause[start]))):
-                talk = True  # "we don't." "Cats? No." denies what was named before: the request talks about it
+                talk = whole = True  # "we don't." "Cats? No." denies what was named before: it talks about it
             denying = clause[start]
             for j in range(end, min(n, end + SCOPE)):
                 if clause[j] != clause[start] or words[j] in breaks:
@@ -136,7 +144,11 @@ def marks(found: list[Found], words: list[str], where: Layout, breaks: frozenset
                 if clause[j] != clause[start] or words[j + 1] in breaks:
                     break
                 negated[j] = True
-        talk = talk or TALK in labels
+        if TALK in labels:
+            talk = whole = True
+        elif SOFT in labels:
+            talk = True
+            talking.update(range(clause[start], clause[-1] + 1))
         agree = agree or AGREE in labels
         if REPORT in labels:
             quote = next((q for q in quotes if end <= q[0] <= end + 2), None)
@@ -154,7 +166,7 @@ def marks(found: list[Found], words: list[str], where: Layout, breaks: frozenset
     for q in quotes:
         if q[2]:  # a quoted question is someone else's ("« Vous réparez les trottinettes ? »")
             reported[q[0]:q[1]] = [True] * (q[1] - q[0])
-    return Marks(negated, reported, mentioned, talk, agree and not talk)
+    return Marks(negated, reported, mentioned, talk, agree and not whole, None if whole else frozenset(talking))
 
 
 def occurrences(found: list[Found], seen: Marks) -> tuple[dict[str, list[int]], dict[str, list[int]]]:

@@ -185,12 +185,17 @@ class Judge:
 # ---------------------------------------------------------------------------------------- reading
 def read_reply(body: bytes, frame: Frame) -> Verdict | None:
     """The verdict in a chat completion's body, or None."""
+    content = read_reply_text(body)
+    return read_verdict(content, frame) if content is not None else None
+
+
+def read_reply_text(body: bytes) -> str | None:
+    """The assistant's text in a chat completion's body, or None."""
     try:
-        answer = orjson.loads(body)
-        content = answer["choices"][0]["message"]["content"]
+        content = orjson.loads(body)["choices"][0]["message"]["content"]
     except (orjson.JSONDecodeError, KeyError, IndexError, TypeError):
         return None
-    return read_verdict(content, frame) if isinstance(content, str) else None
+    return content if isinstance(content, str) else None
 
 
 def read_verdict(content: str, frame: Frame) -> Verdict | None:

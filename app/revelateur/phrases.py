@@ -44,7 +44,14 @@ def deletes(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=16384)
 def forms(word: str, language: str, kind: str = "word") -> frozenset[str]:
     """The inflected forms a folded ``word`` may take: plural, feminine, verb forms; a "noun" (a line of
-    business: "vet", not "vetting") takes no verb forms; a "term" (a banned term) also its -er, -est, -ly."""
+    business: "vet", not "vetting") takes no verb forms; a "term" (a banned term) also its -er, -est, -ly; a
+    "literal" (a word of a refusal or a watch list, written in any form) the forms of its family: its base
+    ("effervescents" -> "effervescent") and the nouns, verbs and adjectives derived from it ("livraison" ->
+    "livrer", "delivery" -> "deliver", "motorised" -> "motorized")."""
+    if kind == "literal":
+        if not word.isalpha() or len(word) < 4:
+            return forms(word, language)
+        return frozenset().union(*(forms(base, language) for base in related(word, language)))
     if not word.isalpha():
         return frozenset({word, word + "s"})
     found = _fr_forms(word, kind) if language == "fr" else _en_forms(word, kind)
@@ -98,6 +105,36 @@ def _en_forms(w: str, kind: str) -> set[str]:
         base = w[:-1] if w.endswith("e") else w[:-1] + "i" if ends_y else w
         found |= {base + "er", base + "est", base + "ly"}
     return found
+
+
+# (ending, replacement) pairs: a word ending so may come from, or lead to, the same word ending otherwise.
+_FR_BASES = (("aux", "al"), ("eaux", "eau"), ("s", ""), ("x", ""), ("es", ""), ("e", ""), ("ees", "er"),
+             ("ee", "er"), ("es", "er"), ("e", "er"))
+_FR_FAMILY = (("ation", "er"), ("ateur", "er"), ("atrice", "er"), ("aison", "er"), ("age", "er"), ("ement", "er"),
+              ("eur", "er"), ("euse", "er"), ("ence", "ent"), ("ent", "ence"), ("ance", "ant"), ("ant", "ance"),
+              ("ique", "ie"), ("ie", "ique"), ("if", "ion"), ("ive", "ion"))
+_EN_BASES = (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
+_EN_FAMILY = (("ery", "er"), ("ation", "e"), ("ation", ""), ("tion", "te"), ("ment", ""), ("al", "e"), ("al", ""),
+              ("ence", "ent"), ("ent", "ence"), ("ance", "ant"), ("ant", "ance"), ("ance", ""), ("ised", "ized"),
+              ("ized", "ised"), ("ise", "ize"), ("ize", "ise"), ("iser", "izer"), ("izer", "iser"),
+              ("ising", "izing"), ("izing", "ising"))
+
+
+@lru_cache(maxsize=16384)
+def related(word: str, language: str) -> frozenset[str]:
+    """``word``, its likely bases (plural, feminine, participle taken off) and the words of its family one
+    derivation away; words of fewer than 4 letters are not made. Over-generation only adds forms that requests
+    seldom hold."""
+    base_rules, family = (_FR_BASES, _FR_FAMILY) if language == "fr" else (_EN_BASES, _EN_FAMILY)
+    found = {word}
+    for end, repl in base_rules:
+        if word.endswith(end) and len(word) - len(end) + len(repl) >= 4:
+            found.add(word[:len(word) - len(end)] + repl)
+    for base in list(found):
+        for end, repl in family:
+            if base.endswith(end) and len(base) - len(end) + len(repl) >= 4:
+                found.add(base[:len(base) - len(end)] + repl)
+    return frozenset(found)
 
 
 @lru_cache(maxsize=65536)
@@ -252,8 +289,14 @@ class PhraseIndex:
                 candidates.append(entry)
         for phrase, labs in candidates:
             size = len(phrase)
-            if size > best and i + size <= n and all(_fits(phrase[k], words[i + k]) for k in range(1, size)):
-                best, labels = size, labs
+            if size >= best and i + size <= n and all(_fits(phrase[k], words[i + k]) for k in range(1, size)):
+                # Two phrases of one length over the same words (a family's and a watch list's, written with
+                # other forms) both name their labels; a cue or a neutral phrase keeps the words to itself.
+                if size > best or labels is None:
+                    labels = labs
+                elif not any(v[0] == "~" for v in (*labels, *labs)):
+                    labels = labels | labs
+                best = size
         return best, labels
 
 
@@ -265,10 +308,12 @@ class IndexBuilder:
         self.inherit = inherit  # a longer phrase also names the concepts of its words (see ``build``)
         self.entries: dict[Phrase, set[str]] = {}
 
-    def add(self, texts: Iterable[str], label: str, kind: str = "word", joined: bool = False) -> None:
-        """Add the phrases of ``texts`` under ``label`` (``kind``: see ``forms``)."""
+    def add(self, texts: Iterable[str], label: str, kind: str = "word", joined: bool = False,
+            language: str | None = None) -> None:
+        """Add the phrases of ``texts`` under ``label`` (``kind``: see ``forms``; ``language``: of the words'
+        inflections, the index's by default)."""
         for text in texts:
-            for phrase in phrases(text, self.language, kind, joined):
+            for phrase in phrases(text, language or self.language, kind, joined):
                 self.entries.setdefault(phrase, set()).add(label)
 
     def build(self) -> PhraseIndex:

@@ -68,11 +68,12 @@ class Report:
     failed: dict[str, int]  # by code
     by_priority: dict[str, int]  # forwarded requests by PRIORITIES bucket
     checked: int  # requests the révélateur checked (check_outcome recorded)
-    off_frame: int
+    off_frame: int  # against the frame (the lexical stage, or the judge)
     refusal_items: list[ItemHits]  # every declared refusal (most asked first), then any no longer declared
     lexicon_items: list[ItemHits]
     versions: list[int]  # published in the period
     changes: list[Change]
+    to_check: int = 0  # only the semantic stage found them close to a refusal (no judge confirmed it)
 
     # ------------------------------------------------------------------------------------- figures
     @property
@@ -120,6 +121,8 @@ class Report:
         off = self.off_frame_percent
         if off is not None:
             out.append(strings.text("report_off_frame", lang, pct=off))
+        if self.to_check:
+            out.append(strings.count("report_to_check", self.to_check, lang))
         if self.refusal_items and self.refusal_items[0].count:
             top = self.refusal_items[0]
             out.append(strings.count("report_top_refusal", top.count, lang, item=top.item))
@@ -171,7 +174,7 @@ class Report:
                            "no_priority_percent": self.no_priority_percent,  # not attributed, in fact
                            "inversions": [{"lower": low, "higher": high} for low, high in self.inversions()]},
             "checks": {"checked": self.checked, "off_frame": self.off_frame,
-                       "off_frame_percent": self.off_frame_percent},
+                       "off_frame_percent": self.off_frame_percent, "to_check": self.to_check},
             "refusal_items": [i.as_dict() for i in self.refusal_items],
             "lexicon_items": [i.as_dict() for i in self.lexicon_items],
             "frame_changes": {"versions": self.versions, "priority_changes": len(self.changes),
@@ -220,7 +223,7 @@ def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 def build(slug: str, frame: Frame | None, rows: ReportRows, days: int, until: dt.datetime) -> Report:
     """The report of ``slug`` for the ``days`` up to ``until``; ``frame`` is its published version (if any)."""
-    forwarded = checked = off_frame = total = 0
+    forwarded = checked = off_frame = to_check = total = 0
     refused: Counter[str] = Counter()
     failed: Counter[str] = Counter()
     by_priority = dict.fromkeys(PRIORITIES, 0)
@@ -236,6 +239,7 @@ def build(slug: str, frame: Frame | None, rows: ReportRows, days: int, until: dt
         if check_outcome is not None:
             checked += n
             off_frame += n if check_outcome == "off_frame" else 0
+            to_check += n if check_outcome == "to_check" else 0
     items = hits(rows.findings)
     earlier = {(h.kind, h.item): h.count for h in hits(rows.previous)}
     declared = [r.strip() for r in frame.refusals if r.strip()] if frame else []
@@ -251,7 +255,7 @@ def build(slug: str, frame: Frame | None, rows: ReportRows, days: int, until: dt
         language=frame.language if frame else strings.DEFAULT,
         priorities=ranked(frame.priorities) if frame else (),
         total=total, forwarded=forwarded, refused=dict(refused), failed=dict(failed), by_priority=by_priority,
-        checked=checked, off_frame=off_frame,
+        checked=checked, off_frame=off_frame, to_check=to_check,
         refusal_items=refusal_items[:max(TOP_ITEMS, len(declared))],
         lexicon_items=[i for i in items if i.kind == "lexicon"][:TOP_ITEMS],
         versions=[v.version for v in rows.versions], changes=priority_changes(rows.before, rows.versions))

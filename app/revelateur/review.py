@@ -52,7 +52,7 @@ def review(text: str, published: Published, decision: Decision, public_url: str,
     if hits and published.policy == "refuse":
         seen.refusal = refusal(published, hits, public_url, "off_frame")
     if keep_excerpt(excerpts, flagged=bool(hits), refused=seen.refusal is not None):
-        decision.excerpt = hits[0].excerpt if hits else _excerpt(text)
+        decision.excerpt = hits[0].excerpt if hits else excerpt(text)
     return seen
 
 
@@ -64,7 +64,7 @@ def check_answer(seen: Review, answer: str, decision: Decision) -> FrameRefusal 
     _record(decision, hits, "answer")
     refused = seen.published.policy == "refuse"
     if keep_excerpt(seen.excerpts, flagged=True, refused=refused) and decision.excerpt is None:
-        decision.excerpt = _excerpt(seen.text)
+        decision.excerpt = excerpt(seen.text)
     return refusal(seen.published, hits, seen.public_url, "off_frame_answer") if refused else None
 
 
@@ -73,7 +73,7 @@ def check_stream(seen: Review, answer: str, decision: Decision) -> None:
     hits = seen.published.checker.check(answer)
     _record(decision, hits, "answer")
     if hits and keep_excerpt(seen.excerpts, flagged=True, refused=False) and decision.excerpt is None:
-        decision.excerpt = _excerpt(seen.text)
+        decision.excerpt = excerpt(seen.text)
 
 
 def keep_excerpt(setting: str, *, flagged: bool, refused: bool) -> bool:
@@ -118,7 +118,7 @@ async def judge_first(judge: Judge, seen: Review, decision: Decision) -> CadreEr
         record_no_answer(decision, exc.reason)
         if judge.fail == "closed":
             if keep_excerpt(seen.excerpts, flagged=False, refused=True) and decision.excerpt is None:
-                decision.excerpt = _excerpt(seen.text)
+                decision.excerpt = excerpt(seen.text)
             return JudgeUnavailable(both("judge.judge_unavailable", reason=exc.reason, slug=seen.published.slug))
         decision.code = "judge_unavailable"
         return None
@@ -145,6 +145,8 @@ def record_verdict(decision: Decision, verdict: Verdict, seen: Review, refused: 
     if verdict.priority is not None and (decision.priority is None or decision.priority_source == "words"):
         decision.priority, decision.priority_source = verdict.priority, "judge"
     if verdict.fits:
+        if decision.check_outcome == "to_check":  # the judge says what the semantic stage found fits after all
+            decision.check_outcome = "fits"
         return
     keep = keep_excerpt(seen.excerpts, flagged=True, refused=refused)
     finding: dict[str, Any] = {"item": verdict.refusal, "kind": "refusal", "field": f"refusals[{verdict.index}]",
@@ -153,14 +155,14 @@ def record_verdict(decision: Decision, verdict: Verdict, seen: Review, refused: 
         if verdict.why:
             finding["why"] = verdict.why
         if decision.excerpt is None:
-            decision.excerpt = _excerpt(seen.text)
-    _add_findings(decision, [finding])
+            decision.excerpt = excerpt(seen.text)
+    add_findings(decision, [finding])
     decision.check_outcome = "off_frame"
 
 
 def record_no_answer(decision: Decision, reason: str) -> None:
     """A ``judge_unavailable`` finding (no item): the local check's outcome stands."""
-    _add_findings(decision, [{"item": None, "kind": "judge_unavailable", "field": None, "source": "judge",
+    add_findings(decision, [{"item": None, "kind": "judge_unavailable", "field": None, "source": "judge",
                               "reason": reason}])
 
 
@@ -175,13 +177,15 @@ def judged_refusal(published: Published, verdict: Verdict, public_url: str) -> F
                                  url=console_url(public_url, published.slug))
 
 
-def _add_findings(decision: Decision, found: list[dict[str, Any]]) -> None:
+def add_findings(decision: Decision, found: list[dict[str, Any]]) -> None:
+    """Append ``found`` to the decision's findings (JSON)."""
     if decision.findings:
         found = [*orjson.loads(decision.findings), *found]
     decision.findings = orjson.dumps(found).decode()
 
 
-def _excerpt(text: str) -> str:
+def excerpt(text: str) -> str:
+    """The first EXCERPT characters of ``text``, blanks made single."""
     return " ".join(text[:EXCERPT * 2].split())[:EXCERPT]
 
 

