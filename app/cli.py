@@ -24,6 +24,7 @@ from app.frames.model import Finding, Frame
 from app.frames.rules import lint
 from app.messages import both
 from app.ops.logs import log_config
+from app.ops.server import uvicorn_options
 from app.storage import migrations
 from app.storage import schema as db
 from app.storage.outcomes import SchemaBehind, StorageOutcome, StoreUnavailable
@@ -98,11 +99,13 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     # cleanly is a success (exit 0) for an orchestrator, so that second delivery is ignored.
     signal.signal(signal.SIGTERM, lambda *_: None)
     _fewer_malloc_arenas()
+    # Cadre's connection limits (head size and time, body time, connections, keep-alive) and the proxies allowed
+    # to set X-Forwarded-For: app/ops/server.py.
     uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, workers=args.workers or settings.workers,
-                loop="uvloop", http="httptools", log_level=settings.log_level,
-                log_config=log_config(settings.log_level), access_log=args.access_log, proxy_headers=True,
-                timeout_graceful_shutdown=settings.shutdown_grace)
+                loop="uvloop", log_level=settings.log_level,
+                log_config=log_config(settings.log_level), access_log=args.access_log,
+                timeout_graceful_shutdown=settings.shutdown_grace, **uvicorn_options(settings))
     return 0
 
 

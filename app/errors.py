@@ -12,6 +12,7 @@
     ├── FrameRefusal        409|400 frame_refusal / frame_missing | frame_unclear | off_frame
     ├── UpstreamError       502|504 upstream_error / upstream_unavailable | upstream_timeout
     ├── RateLimited         429     requests / rate_limit_exceeded (retry-after)
+    ├── TooManyAttempts     429     requests / too_many_attempts (retry-after): wrong admin tokens
     ├── DatabaseUnavailable 503     server_error / database_unavailable (x-should-retry: true)
     └── JudgeUnavailable    503     server_error / judge_unavailable (x-should-retry: true)
 """
@@ -113,6 +114,16 @@ class RateLimited(CadreError):
             both("error.rate_limited", limit=limit, retry_after=retry_after),
             headers={"retry-after": str(retry_after), "x-ratelimit-limit-requests": str(limit),
                      "x-ratelimit-remaining-requests": "0"})
+
+
+class TooManyAttempts(CadreError):
+    """Too many wrong admin tokens from this address (or from everywhere): wait ``retry_after`` seconds."""
+
+    status, type, code = 429, "requests", "too_many_attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(both("error.too_many_attempts", retry_after=retry_after),
+                         headers={"retry-after": str(retry_after)})
 
 
 class DatabaseUnavailable(CadreError):

@@ -16,6 +16,7 @@ from starlette.types import Message, Receive, Scope, Send
 from app.api import frames as admin_api
 from app.api import handlers, health, metrics
 from app.api import reports as report_api
+from app.api.gate import guarded
 from app.config import Settings
 from app.console import pages as admin_pages
 from app.console import report_pages
@@ -23,6 +24,7 @@ from app.console.state import STATIC_DIR, build_console
 from app.gateway import openapi
 from app.gateway.app import Gateway
 from app.ops import request_ids
+from app.ops.server import ConnectionLimits
 from app.services import start_services, stop_services
 
 log = logging.getLogger("cadre")
@@ -40,7 +42,7 @@ class CadreApp(FastAPI):
         elif scope["path"].startswith("/v1/"):
             await self.gateway(scope, receive, send)
         else:
-            await super().__call__(scope, receive, _with_request_id(scope, send))
+            await guarded(super().__call__, scope, receive, _with_request_id(scope, send))
 
 
 def _with_request_id(scope: Scope, send: Send) -> Send:
@@ -63,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, Any]]:
         services = await start_services(settings)
-        console = build_console(settings, services.admin_hashes)  # its own HTML environment (autoescape)
+        console = build_console(settings, lambda: services.admin_hashes)  # its own HTML environment (autoescape)
         tasks = [asyncio.create_task(services.cache.watch()), asyncio.create_task(services.decisions.run()),
                  asyncio.create_task(services.limiter.run())]
         # Everything loaded so far lives as long as the process: keep it out of the cyclic collector's full
@@ -71,7 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         try:
-            yield {"services": services, "console": console}
+            # "limits": read by the server's protocol for each connection (app.ops.server, cadre serve).
+            yield {"services": services, "console": console, "limits": ConnectionLimits.from_settings(settings)}
         finally:
             for task in tasks:
                 task.cancel()

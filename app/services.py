@@ -16,6 +16,7 @@ from app.frames.prompts import prompt_environment
 from app.messages import both
 from app.ops.metrics import Metrics
 from app.ops.ratelimit import RateLimiter
+from app.ops.throttle import AdminThrottle
 from app.revelateur.judge import Judge
 from app.revelateur.prepare import Preparer
 from app.storage import migrations
@@ -36,10 +37,10 @@ class Services:
     upstreams: Upstreams  # the default upstream and those of CADRE_UPSTREAMS_FILE; ``for_model`` picks one
     decisions: DecisionLog
     prompts: jinja2.Environment
-    admin_hashes: set[str]
     judge: Judge | None = None  # the révélateur's judge: built from the settings when CADRE_JUDGE_MODEL is set
     metrics: Metrics = field(default_factory=Metrics)
     limiter: RateLimiter = field(init=False)  # per-key requests per minute, shared with the other replicas
+    admin_throttle: AdminThrottle = field(default_factory=AdminThrottle)  # wrong admin tokens, every surface
     # The loop serving the requests, known once: asyncio.get_running_loop() asks the kernel for the process id
     # on every call in Python 3.11 (a getpid system call), twice per request for the disconnect watch.
     loop: asyncio.AbstractEventLoop = field(init=False)
@@ -49,6 +50,15 @@ class Services:
         self.limiter = RateLimiter(self.store, self.settings.rate_limit_sync_interval)
         if self.judge is None:
             self.judge = Judge.from_settings(self.settings, self.upstreams, self.prompts)
+
+    @property
+    def admin_hashes(self) -> frozenset[str]:
+        """The admin token's hash: the configured one, else the stored ones (reloaded by the cache when the
+        generation moves: a ``cadre token reset`` anywhere is enforced here within CADRE_CACHE_CHECK_INTERVAL)."""
+        configured = self.settings.admin_token
+        if configured is not None:
+            return frozenset({hash_secret(configured.get_secret_value())})
+        return self.cache.admin_hashes
 
     def is_admin(self, token: str) -> bool:
         digest = hash_secret(token)
@@ -72,24 +82,22 @@ async def start_services(settings: Settings) -> Services:
         raise RuntimeError(both("error.schema_behind", steps=exc)) from None
     store = Store(engine)
     prompts = prompt_environment(settings.prompts_dir)
-    hashes = await admin_hashes(settings, store)
+    cache = Cache(store, Preparer(prompts), settings.cache_check_interval)
+    cache.admin_hashes = await admin_hashes(settings, store)
     return Services(
-        settings=settings, store=store, prompts=prompts,
-        cache=Cache(store, Preparer(prompts), settings.cache_check_interval),
+        settings=settings, store=store, prompts=prompts, cache=cache,
         upstreams=Upstreams.from_settings(settings),
         decisions=DecisionLog(store, settings.decision_flush_interval, settings.decision_buffer_size),
-        admin_hashes=hashes,
     )
 
 
-async def admin_hashes(settings: Settings, store: Store) -> set[str]:
-    """The admin token's hash: the configured one, or one generated on first start and printed once."""
-    if settings.admin_token is not None:
-        return {hash_secret(settings.admin_token.get_secret_value())}
-    token = await store.first_admin_token()
-    if token is not None:
-        print(f"\nCadre: admin token generated (shown once, stored hashed): {token}\n", flush=True)
-    return await store.admin_token_hashes()
+async def admin_hashes(settings: Settings, store: Store) -> frozenset[str]:
+    """The stored admin tokens' hashes; on first start without CADRE_ADMIN_TOKEN, one generated and printed."""
+    if settings.admin_token is None:
+        token = await store.first_admin_token()
+        if token is not None:
+            print(f"\nCadre: admin token generated (shown once, stored hashed): {token}\n", flush=True)
+    return frozenset(await store.admin_token_hashes())
 
 
 async def stop_services(services: Services) -> None:

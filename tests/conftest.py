@@ -24,7 +24,7 @@ from app.storage import migrations
 from app.storage import schema as db
 from tests.fake_upstream import FakeUpstream
 
-ADMIN_TOKEN = "test-admin-token-0123456789"
+ADMIN_TOKEN = "test-admin-token-0123456789-abcdefghijkl"
 ADMIN = {"authorization": f"Bearer {ADMIN_TOKEN}"}
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -257,10 +257,17 @@ def test_the_session_cookie_is_signed_http_only_strict_and_expires(serve):
         user.http.cookies.set("cadre_browser", first.cookies["cadre_browser"], path="/admin")
         response = user.http.post("/admin/sign-in", data={"csrf": csrf_of(first.text), "token": ADMIN_TOKEN})
         assert "; secure" in session_cookie(response)
-    with ConsoleClient(base) as user:  # a cookie older than the session's lifetime is not a session
+    with ConsoleClient(base) as user:  # signed with the console's own key, but never opened by a sign-in
         user.http.cookies.set("cadre_session", old_session_cookie(1), path="/admin")
+        assert user.get("/admin").status_code == 303
+
+
+def test_a_session_ends_after_its_lifetime(serve):
+    base = serve(console_session_hours=2 / 3600)  # two seconds
+    with ConsoleClient(base) as user:
+        user.sign_in()
         assert user.get("/admin").status_code == 200
-        user.http.cookies.set("cadre_session", old_session_cookie(3), path="/admin")
+        time.sleep(2.5)
         assert user.get("/admin").status_code == 303
 
 

@@ -87,8 +87,8 @@ async def sign_in_page(v: VisitorDep, next: str | None = None, notice: str | Non
 async def sign_in(v: AnonymousPostDep) -> Response:
     form = await _form(v.request)
     target = local_path(form.get("next"))
-    client = v.request.client.host if v.request.client else "unknown"
-    throttle = v.console.throttle
+    client = v.request.client.host if v.request.client else None  # the peer, or a trusted proxy's client
+    throttle = v.services.admin_throttle  # shared with the management API's bearer
     wait = throttle.wait(client)
     if wait > 0:
         seconds = math.ceil(wait)
@@ -103,7 +103,8 @@ async def sign_in(v: AnonymousPostDep) -> Response:
                       notice=None)
     throttle.succeeded(client)
     name = form.get("who")
-    _, cookie = v.console.sessions.issue(name if isinstance(name, str) else "")
+    session, cookie = v.console.sessions.issue(name if isinstance(name, str) else "")
+    await v.services.store.open_session(session.sid, session.who, dt.timedelta(seconds=v.console.sessions.lifetime))
     signed_in = redirect(target)
     signed_in.set_cookie(SESSION_COOKIE, cookie, max_age=int(v.console.sessions.lifetime),
                          path=COOKIE_PATH, httponly=True, samesite="strict", secure=v.secure())
@@ -112,6 +113,8 @@ async def sign_in(v: AnonymousPostDep) -> Response:
 
 @router.post("/sign-out")
 async def sign_out(v: AdminDep) -> Response:
+    assert v.session is not None
+    await v.services.store.close_session(v.session.sid)  # the cookie is no session anymore, wherever it is replayed
     response = redirect("/admin/sign-in?notice=signed_out")
     response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=v.secure())
     return response

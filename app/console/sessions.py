@@ -1,8 +1,10 @@
-"""The console's session: a signed cookie with an expiry, CSRF tokens, and the sign-in throttle.
+"""The console's session: a signed cookie with an expiry, and CSRF tokens.
 
 The session cookie holds a random session id and the name shown in the history, signed with a key
-derived from the admin token (or ``CADRE_CONSOLE_SECRET``): nothing is stored server-side, so every
-worker process accepts it, and a new admin token signs everyone out.
+derived from the admin token (or ``CADRE_CONSOLE_SECRET``). The session also lives in the database (its id's
+hash, ``Store.open_session``): a cookie is a session only while its row is there, so a sign-out, or a new
+admin token (``cadre token reset`` ends every session), holds on every replica at once. Failed sign-ins share
+the admin token's throttle with the management API (``app.ops.throttle``).
 
 A CSRF token is an HMAC of the browser id (a random cookie set on the first console page) and of the
 session id: a form post must carry the token of this browser and this session, and the sign-in form,
@@ -14,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -61,12 +61,25 @@ def new_browser_id() -> str:
 
 
 class Sessions:
-    """Issues and reads session cookies, makes and checks CSRF tokens."""
+    """Issues and reads session cookies, makes and checks CSRF tokens; the signing key follows the admin token
+    (``key_of`` is asked each time: a token reset elsewhere signs everyone out here too)."""
 
-    def __init__(self, key: bytes, lifetime_seconds: float) -> None:
-        self.key = key
+    def __init__(self, key_of: Callable[[], bytes], lifetime_seconds: float) -> None:
+        self.key_of = key_of
         self.lifetime = max(1, round(lifetime_seconds))
-        self.serializer = URLSafeTimedSerializer(key, salt="cadre-console-session")
+        self._key = b""
+        self._serializer: URLSafeTimedSerializer | None = None
+
+    @property
+    def key(self) -> bytes:
+        return self.key_of()
+
+    @property
+    def serializer(self) -> URLSafeTimedSerializer:
+        key = self.key_of()
+        if self._serializer is None or key != self._key:
+            self._key, self._serializer = key, URLSafeTimedSerializer(key, salt="cadre-console-session")
+        return self._serializer
 
     def issue(self, who: str) -> tuple[Session, str]:
         """A new session (a new id: nothing from before sign-in carries over) and its cookie value."""
@@ -110,30 +123,3 @@ class Sessions:
         if not token or not browser:
             return False
         return hmac.compare_digest(token, self.csrf_token(browser, session))
-
-
-class Throttle:
-    """Failed sign-ins per client: after the n-th failure in a row the client waits 2**(n-1) seconds (at most
-    ``max_delay``) before its next attempt is even checked. Bounded memory: the oldest clients are forgotten."""
-
-    def __init__(self, max_delay: float = 900.0, max_clients: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_delay, self.max_clients, self.clock = max_delay, max_clients, clock
-        self._clients: OrderedDict[str, tuple[int, float]] = OrderedDict()  # client -> (failures, retry at)
-
-    def wait(self, client: str) -> float:
-        """Seconds before ``client`` may try again (0: now)."""
-        entry = self._clients.get(client)
-        return max(0.0, entry[1] - self.clock()) if entry else 0.0
-
-    def failed(self, client: str) -> float:
-        """Record a failure; return the wait it imposes."""
-        failures = self._clients.pop(client, (0, 0.0))[0] + 1
-        delay = min(2.0 ** (failures - 1), self.max_delay)
-        self._clients[client] = (failures, self.clock() + delay)
-        while len(self._clients) > self.max_clients:
-            self._clients.popitem(last=False)
-        return delay
-
-    def succeeded(self, client: str) -> None:
-        self._clients.pop(client, None)

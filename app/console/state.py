@@ -1,10 +1,10 @@
-"""The console's shared state, built once in the lifespan: page templates, session signer, sign-in throttle."""
+"""The console's shared state, built once in the lifespan: page templates and the session signer."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jinja2
 
 from app.config import Settings
-from app.console.sessions import Sessions, Throttle, console_key
+from app.console.sessions import Sessions, console_key
 
 CONSOLE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = CONSOLE_DIR / "templates"
@@ -25,7 +25,6 @@ class Console:
 
     pages: jinja2.Environment
     sessions: Sessions
-    throttle: Throttle
     assets: str  # a digest of the static files, appended to their URLs so a new release is fetched at once
     zone: dt.tzinfo
 
@@ -51,8 +50,9 @@ def time_zone(name: str) -> dt.tzinfo:
         return dt.UTC
 
 
-def build_console(settings: Settings, admin_hashes: Iterable[str]) -> Console:
+def build_console(settings: Settings, admin_hashes: Callable[[], Iterable[str]]) -> Console:
+    """``admin_hashes``: the admin tokens' hashes now (they change with ``cadre token reset``)."""
     secret = settings.console_secret.get_secret_value() if settings.console_secret else None
     token = settings.admin_token.get_secret_value() if settings.admin_token else None
-    sessions = Sessions(console_key(secret, token, admin_hashes), settings.console_session_hours * 3600)
-    return Console(page_environment(), sessions, Throttle(), assets_digest(), time_zone(settings.console_time_zone))
+    sessions = Sessions(lambda: console_key(secret, token, admin_hashes()), settings.console_session_hours * 3600)
+    return Console(page_environment(), sessions, assets_digest(), time_zone(settings.console_time_zone))

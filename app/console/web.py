@@ -64,6 +64,7 @@ class Visitor:
     browser: str
     new_browser: bool
     session: Session | None
+    checked: bool = False  # the session was looked up in the database (``checked_visitor``)
 
     @property
     def csrf(self) -> str:
@@ -117,7 +118,18 @@ def visitor(request: Request) -> Visitor:
     return found
 
 
-VisitorDep = Annotated[Visitor, Depends(visitor)]
+async def checked_visitor(request: Request) -> Visitor:
+    """The visitor, whose session is one only while the database still holds it (not signed out, not ended by a
+    new admin token, on any replica)."""
+    v = visitor(request)
+    if v.session is not None and not v.checked:
+        v.checked = True
+        if not await v.services.store.session_alive(v.session.sid):
+            v.session = None
+    return v
+
+
+VisitorDep = Annotated[Visitor, Depends(checked_visitor)]
 
 
 def local_path(target: str | None, default: str = "/admin") -> str:

@@ -24,6 +24,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "fr": "Corps de requête trop grand (plus de {limit} octets).",
         "en": "Request body too large (over {limit} bytes).",
     },
+    "error.client_disconnected": {
+        "fr": "Le client est parti avant la fin de sa requête.",
+        "en": "The client left before its request was whole.",
+    },
     "error.unknown_endpoint": {"fr": "Point d'accès inconnu.", "en": "Unknown endpoint."},
     "error.invalid_api_key": {"fr": "Clé d'API inconnue ou révoquée.", "en": "Unknown or revoked API key."},
     "error.body_not_json": {
@@ -77,6 +81,10 @@ ERRORS: dict[str, dict[str, str]] = {
     "error.invalid_admin_token": {
         "fr": "Jeton d'administration absent ou invalide.",
         "en": "Missing or invalid admin token.",
+    },
+    "error.too_many_attempts": {
+        "fr": "Trop de jetons d'administration erronés : réessayez dans {retry_after} s.",
+        "en": "Too many wrong admin tokens: retry in {retry_after} s.",
     },
     "error.invalid_actor": {
         "fr": "x-cadre-actor : un nom de {maximum} caractères au plus, sans caractère de contrôle.",

@@ -60,11 +60,17 @@ def _rate_limits(conn: Connection) -> None:
     db.rate_windows.create(conn, checkfirst=True)
 
 
+def _console_sessions(conn: Connection) -> None:
+    """Console sessions live in the database: a sign-out or a token reset ends them on every replica."""
+    db.console_sessions.create(conn, checkfirst=True)
+
+
 STEPS: list[tuple[str, Step]] = [
     ("0001_initial", _initial),
     ("0002_append_only_history", _append_only_history),
     ("0003_decision_indexes", _decision_indexes),
     ("0004_rate_limits", _rate_limits),
+    ("0005_console_sessions", _console_sessions),
 ]
 
 

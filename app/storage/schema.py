@@ -73,6 +73,15 @@ admin_tokens = sa.Table(
     sa.Column("created_at", When, nullable=False),
 )
 
+# Console sign-ins (0005): a sign-out or a new admin token ends them for every replica at once.
+console_sessions = sa.Table(
+    "console_sessions", metadata,
+    sa.Column("session_hash", sa.String(64), primary_key=True),  # sha256 of the cookie's session id
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("expires_at", When, nullable=False),
+)
+
 decisions = sa.Table(
     "decisions", metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=True),

@@ -7,6 +7,7 @@ as HTTP errors.
 
 from __future__ import annotations
 
+from app.storage.admin_store import AdminQueries
 from app.storage.base import SLUG, StoreBase, check_slug, hash_secret
 from app.storage.decision_store import DecisionQueries, ReportRows
 from app.storage.frame_store import CHECK_POLICIES, FrameQueries
@@ -16,8 +17,8 @@ __all__ = ["CHECK_POLICIES", "KEY_PREFIX", "MAX_RATE_LIMIT", "SLUG", "ReportRows
            "hash_secret"]
 
 
-class Store(FrameQueries, KeyQueries, DecisionQueries, StoreBase):
-    """Frames, keys and admin tokens, decisions."""
+class Store(FrameQueries, KeyQueries, AdminQueries, DecisionQueries, StoreBase):
+    """Frames, keys, admin tokens and console sessions, decisions."""
 
     async def close(self) -> None:
         if self.direct is not None:

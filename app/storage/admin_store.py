@@ -1,0 +1,78 @@
+"""The admin tokens (stored hashed) and the console's sessions, kept in the database so that every replica
+sees a sign-out or a new token at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import sqlalchemy as sa
+
+from app.frames.records import now
+from app.storage import schema as db
+from app.storage.base import StoreBase, hash_secret
+
+TOKEN_PREFIX = "cadre_admin_"
+
+
+class AdminQueries(StoreBase):
+    """Every statement about admin tokens and console sessions."""
+
+    async def first_admin_token(self) -> str | None:
+        """Generate the admin token if none is stored yet, in one write transaction, so that workers starting
+        together make one token between them; None when there was one already."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        async with self.writing() as conn:
+            if conn.dialect.name == "postgresql":
+                await conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242002)")
+            if await conn.scalar(sa.select(sa.func.count()).select_from(db.admin_tokens)):
+                return None
+            await conn.execute(db.admin_tokens.insert().values(token_hash=hash_secret(token), created_at=now()))
+        return token
+
+    async def create_admin_token(self) -> str:
+        """Generate an admin token, store its hash, return it (to be printed once)."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        async with self.writing() as conn:
+            await conn.execute(db.admin_tokens.insert().values(token_hash=hash_secret(token), created_at=now()))
+            await self._bump(conn)
+        return token
+
+    async def reset_admin_tokens(self) -> str:
+        """Replace every stored admin token by a new one and end every console session, in one transaction
+        (no replica can read the tokens in between); return the token (to be printed once). The generation
+        moves: every process reloads the tokens at its next check."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        async with self.writing() as conn:
+            await conn.execute(db.admin_tokens.delete())
+            await conn.execute(db.admin_tokens.insert().values(token_hash=hash_secret(token), created_at=now()))
+            await conn.execute(db.console_sessions.delete())
+            await self._bump(conn)
+        return token
+
+    async def admin_token_hashes(self) -> set[str]:
+        async with self.reading() as conn:
+            return set((await conn.execute(sa.select(db.admin_tokens.c.token_hash))).scalars())
+
+    # ------------------------------------------------------------------------------ console sessions
+    async def open_session(self, session_id: str, who: str, lifetime: dt.timedelta) -> None:
+        """Record a console sign-in (the session id's hash, never the id); expired sessions are deleted."""
+        at = now()
+        async with self.writing() as conn:
+            await conn.execute(db.console_sessions.delete().where(db.console_sessions.c.expires_at < at))
+            await conn.execute(db.console_sessions.insert().values(
+                session_hash=hash_secret(session_id), who=who, created_at=at, expires_at=at + lifetime))
+
+    async def session_alive(self, session_id: str) -> bool:
+        """Whether this console session was opened, is not expired, and was not ended (sign-out, token reset)."""
+        t = db.console_sessions
+        async with self.reading() as conn:
+            found = await conn.scalar(sa.select(sa.func.count()).select_from(t).where(
+                t.c.session_hash == hash_secret(session_id), t.c.expires_at > now()))
+            return bool(found)
+
+    async def close_session(self, session_id: str) -> None:
+        """End a console session (sign-out): its cookie is refused by every replica from now on."""
+        async with self.writing() as conn:
+            await conn.execute(db.console_sessions.delete().where(
+                db.console_sessions.c.session_hash == hash_secret(session_id)))
