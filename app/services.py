@@ -5,7 +5,6 @@ metrics and the rate limiter."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 from dataclasses import dataclass, field
 
@@ -22,7 +21,7 @@ from app.revelateur.prepare import Preparer
 from app.storage import migrations
 from app.storage.cache import Cache
 from app.storage.decision_log import DecisionLog
-from app.storage.outcomes import SchemaBehind, StoreUnavailable
+from app.storage.outcomes import SchemaBehind
 from app.storage.store import Store, hash_secret
 from app.upstream.routing import Upstreams
 
@@ -44,9 +43,11 @@ class Services:
     # The loop serving the requests, known once: asyncio.get_running_loop() asks the kernel for the process id
     # on every call in Python 3.11 (a getpid system call), twice per request for the disconnect watch.
     loop: asyncio.AbstractEventLoop = field(init=False)
+    refused_prompt_fields: frozenset[str] = field(init=False)  # CADRE_ALLOWED_PROMPT_FIELDS' complement, once
 
     def __post_init__(self) -> None:
         self.loop = asyncio.get_running_loop()
+        self.refused_prompt_fields = self.settings.refused_prompt_fields()
         self.limiter = RateLimiter(self.store, self.settings.rate_limit_sync_interval)
         if self.judge is None:
             self.judge = Judge.from_settings(self.settings, self.upstreams, self.prompts)
@@ -104,8 +105,7 @@ async def stop_services(services: Services) -> None:
     """Let the judge finish, write the decisions left, close the upstream clients and the database."""
     if services.judge is not None:
         await services.judge.drain()  # flagged requests' records wait for their judge (bounded by its timeout)
-    with contextlib.suppress(StoreUnavailable):
-        await services.decisions.flush()
+    await services.decisions.close(services.settings.decision_shutdown_wait)
     await services.upstreams.close()
     await services.store.close()
 

@@ -40,6 +40,7 @@ class FakeUpstream:
     compress: bool = False  # gzip a JSON answer when the client accepts it, as upstreams behind a CDN do
     reply_text: str = REPLY_TEXT
     stream_text: str | None = None  # a text streamed as one more delta after the "tok{i} " ones
+    usage: dict[str, Any] | None = None  # the usage of non-streamed answers instead of USAGE (a hostile upstream's)
     # The judge: a request whose model is ``judge_model`` is answered with ``judge_answer`` (the assistant's
     # text) after ``judge_delay`` seconds, or per ``judge_mode`` (ok | error500 | error401 | garbage), and
     # recorded in ``judge_requests``, not ``requests``; ``judge_answered`` counts the answers sent.
@@ -59,7 +60,7 @@ class FakeUpstream:
     def reset(self) -> None:
         self.mode, self.delay, self.chunk_delay, self.chunks = "ok", 0.0, 0.0, 5
         self.split_usage = self.compress = False
-        self.reply_text, self.stream_text = REPLY_TEXT, None
+        self.reply_text, self.stream_text, self.usage = REPLY_TEXT, None, None
         self.models = ("fake-model",)
         self.judge_answer, self.judge_delay, self.judge_mode, self.judge_answered = JUDGE_FITS, 0.0, "ok", 0
         self.judge_requests.clear()
@@ -131,7 +132,7 @@ class FakeUpstream:
             "/v1/completions") else "chat"
         if not stream:
             gzipped = self.compress and "gzip" in headers.get("accept-encoding", "")
-            await _json(send, 200, _complete(kind, self.reply_text), gzipped=gzipped)
+            await _json(send, 200, _complete(kind, self.reply_text, self.usage), gzipped=gzipped)
             return
         await self._stream(receive, send, kind)
 
@@ -214,15 +215,15 @@ async def _json(send: Any, status: int, obj: Any, extra: list[tuple[bytes, bytes
 USAGE = {"prompt_tokens": 42, "completion_tokens": 7, "total_tokens": 49}
 
 
-def _complete(kind: str, text: str) -> dict[str, Any]:
+def _complete(kind: str, text: str, usage: dict[str, Any] | None = None) -> dict[str, Any]:
     if kind == "chat":
         return {"id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": "fake-model",
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                             "finish_reason": "stop", "logprobs": None}], "usage": USAGE}
+                             "finish_reason": "stop", "logprobs": None}], "usage": usage or USAGE}
     if kind == "completions":
         return {"id": "cmpl-fake", "object": "text_completion", "created": 1, "model": "fake-model",
                 "choices": [{"index": 0, "text": text, "finish_reason": "stop", "logprobs": None}],
-                "usage": USAGE}
+                "usage": usage or USAGE}
     return {"id": "resp_fake", "object": "response", "created_at": 1, "status": "completed",
             "model": "fake-model", "output": [{"type": "message", "id": "msg_fake", "status": "completed",
                                                "role": "assistant", "content": [

@@ -16,11 +16,16 @@ from app.config.upstreams_file import Route, UpstreamsFileError, read_routes
 from app.messages import both
 
 MIN_ADMIN_TOKEN = 32  # characters of a chosen admin token (a generated one has 43 random ones after its prefix)
-# Fields of a request that change how the upstream builds the prompt from the messages: each could drop or
-# rewrite the injected frame (a vLLM chat template that keeps only the last message, a completion's token
-# embeddings instead of its text, an echo of the whole prompt). Refused with a 400 unless allowed by name.
-PROMPT_FIELDS = ("chat_template", "chat_template_kwargs", "add_generation_prompt", "continue_final_message", "echo",
-                 "prompt_embeds")
+# Fields of a request that change how the upstream builds the prompt from the messages (vLLM, SGLang, TGI ...):
+# each could drop or rewrite the injected frame (a request-level chat template such as
+# "{{ messages[-1]['content'] }}", template arguments, the last message continued as the assistant's, token
+# embeddings in place of the prompt's text, the whole prompt echoed back). A generation carrying one is refused
+# with a 400 naming it, unless CADRE_ALLOWED_PROMPT_FIELDS allows it; each field's value here changes nothing
+# (null does neither), so a client that sends it explicitly is not refused.
+PROMPT_FIELDS: dict[str, object] = {
+    "chat_template": None, "chat_template_kwargs": {}, "add_generation_prompt": True,
+    "continue_final_message": False, "echo": False, "prompt_embeds": None,
+}
 
 
 def names(value: str) -> list[str]:

@@ -11,6 +11,16 @@ _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHE = re.compile(r"\b[ldjtmnsc]'|\bqu'", re.IGNORECASE)
 
 
+# C0 and C1 control characters (NUL included) and lone surrogates, which no database text column takes as they are.
+_UNSTORABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]+")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (NUL, line breaks ...) and lone surrogates turned into one space each run:
+    what a client wrote, made fit to be stored and shown."""
+    return _UNSTORABLE.sub(" ", text) if not text.isprintable() else text
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents and typographic apostrophes: 'Vélos NEUFS' -> 'velos neufs'."""
     text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe")

@@ -39,6 +39,20 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "The request body must be a JSON object.",
     },
     "error.model_required": {"fr": "« model » est obligatoire (texte).", "en": "“model” is required (a string)."},
+    "error.body_too_deep": {
+        "fr": "Le corps de la requête est imbriqué trop profondément (250 niveaux au plus).",
+        "en": "The request body is nested too deeply (250 levels at most).",
+    },
+    "error.model_invalid": {
+        "fr": "« model » : un nom de {maximum} caractères au plus, sans caractère de contrôle.",
+        "en": "“model”: a name of {maximum} characters at most, without control characters.",
+    },
+    "error.prompt_field": {
+        "fr": "Le champ « {field} » change la façon dont le modèle en amont construit le prompt et pourrait en "
+        "retirer le cadre : Cadre le refuse (un opérateur peut l'autoriser avec CADRE_ALLOWED_PROMPT_FIELDS).",
+        "en": "The field “{field}” changes how the upstream builds the prompt and could drop the frame from it: "
+        "Cadre refuses it (an operator may allow it with CADRE_ALLOWED_PROMPT_FIELDS).",
+    },
     "error.stream_boolean": {"fr": "« stream » doit être vrai ou faux.", "en": "“stream” must be a boolean."},
     "error.field_required": {"fr": "« {field} » est obligatoire.", "en": "“{field}” is required."},
     "error.prompt_type": {

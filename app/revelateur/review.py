@@ -21,6 +21,7 @@ import orjson
 from app.errors import CadreError, FrameRefusal, JudgeUnavailable
 from app.frames.links import console_url
 from app.frames.records import Decision, Hit, Published
+from app.frames.text import printable
 from app.messages import both, text
 from app.revelateur.judge import Judge, NoAnswer, Verdict
 
@@ -174,7 +175,8 @@ def _add_findings(decision: Decision, found: list[dict[str, Any]]) -> None:
 
 
 def _excerpt(text: str) -> str:
-    return " ".join(text[:EXCERPT * 2].split())[:EXCERPT]
+    """The start of the request, as the decision log keeps it: one line, printable, EXCERPT characters at most."""
+    return " ".join(printable(text[:EXCERPT * 2]).split())[:EXCERPT]
 
 
 # ------------------------------------------------------------------------------------------- priority
