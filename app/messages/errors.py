@@ -90,6 +90,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "fr": "La réponse du modèle en amont s'est interrompue ({kind}).",
         "en": "The upstream answer broke off ({kind}).",
     },
+    "error.upstream_unreadable": {
+        "fr": "Le modèle en amont a répondu dans un encodage que Cadre ne sait pas lire ({encoding}).",
+        "en": "The upstream answered in an encoding Cadre cannot read ({encoding}).",
+    },
     "error.upstream_key_hidden": {"fr": "[clé amont masquée]", "en": "[upstream key hidden]"},
     # ---------------------------------------------------------------------------------- management API
     "error.invalid_admin_token": {
