@@ -11,6 +11,7 @@
     ├── Unprocessable       422     invalid_request_error / frame_has_errors (+ "findings")
     ├── FrameRefusal        409|400 frame_refusal / frame_missing | frame_unclear | off_frame
     ├── UpstreamError       502|504 upstream_error / upstream_unavailable | upstream_timeout
+    │   └── UpstreamBusy    503     upstream_error / upstream_busy (every connection busy, the queue full)
     ├── RateLimited         429     requests / rate_limit_exceeded (retry-after)
     ├── TooManyAttempts     429     requests / too_many_attempts (retry-after): wrong admin tokens
     ├── DatabaseUnavailable 503     server_error / database_unavailable (x-should-retry: true)
@@ -102,6 +103,15 @@ class UpstreamError(CadreError):
 
 class UpstreamTimeout(UpstreamError):
     status, code = 504, "upstream_timeout"
+
+
+class UpstreamBusy(UpstreamError):
+    """Every connection Cadre may open to this upstream is busy and no more requests may wait: retry shortly."""
+
+    status, code = 503, "upstream_busy"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, headers={"x-should-retry": "true", "retry-after": "1"})
 
 
 class RateLimited(CadreError):

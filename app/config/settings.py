@@ -227,7 +227,7 @@ class Settings(BaseSettings):
         if not value:
             return None
         url = urlsplit(value if "://" in value else f"http://{value}")
-        if url.scheme not in ("http", "https") or not url.hostname:
+        if url.scheme != "http" or not url.hostname:
             raise PydanticCustomError("proxy", both("config.bad_proxy_url"))
         return url.geturl()
 

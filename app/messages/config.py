@@ -19,8 +19,8 @@ CONFIG: dict[str, dict[str, str]] = {
         "en": "unknown field: {names} (known: {known})",
     },
     "config.bad_proxy_url": {
-        "fr": "une URL de proxy http(s) est attendue, ex. http://proxy.exemple:3128",
-        "en": "an http(s) proxy URL is expected, e.g. http://proxy.example:3128",
+        "fr": "une URL de proxy http:// est attendue, ex. http://proxy.exemple:3128",
+        "en": "an http:// proxy URL is expected, e.g. http://proxy.example:3128",
     },
     "upstreams.invalid_file": {"fr": "{path} : fichier des amonts invalide.", "en": "{path}: invalid upstreams file."},
     "upstreams.unreadable": {"fr": "illisible ({kind}).", "en": "cannot be read ({kind})."},

@@ -86,6 +86,21 @@ ERRORS: dict[str, dict[str, str]] = {
         "fr": "Le modèle en amont n'a pas répondu à temps.",
         "en": "The upstream model did not answer in time.",
     },
+    "error.upstream_deadline": {
+        "fr": "La requête au modèle en amont a dépassé sa durée totale permise (CADRE_UPSTREAM_TOTAL_TIMEOUT).",
+        "en": "The request to the upstream model went past its total allowed time (CADRE_UPSTREAM_TOTAL_TIMEOUT).",
+    },
+    "error.upstream_busy_full": {
+        "fr": "Les {connections} connexions vers le modèle en amont sont occupées et trop de requêtes attendent "
+        "déjà : réessayez dans un instant.",
+        "en": "All {connections} connections to the upstream model are busy and too many requests are already "
+        "waiting: retry in a moment.",
+    },
+    "error.upstream_busy_wait": {
+        "fr": "Les {connections} connexions vers le modèle en amont sont restées occupées trop longtemps : "
+        "réessayez dans un instant.",
+        "en": "All {connections} connections to the upstream model stayed busy for too long: retry in a moment.",
+    },
     "error.upstream_broken": {
         "fr": "La réponse du modèle en amont s'est interrompue ({kind}).",
         "en": "The upstream answer broke off ({kind}).",

@@ -16,9 +16,18 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from app.errors import UpstreamError, UpstreamTimeout
+from app.errors import UpstreamBusy, UpstreamError, UpstreamTimeout
 from app.messages import both
-from app.upstream.http1 import ConnectFailed, Disconnected, HTTPError, Pool, Response
+from app.upstream.http1 import (
+    ConnectFailed,
+    DeadlineExceeded,
+    Disconnected,
+    HTTPError,
+    Pool,
+    PoolBusy,
+    Proxy,
+    Response,
+)
 from app.upstream.redact import Inflater, Redactor, UnreadableEncoding, decoded
 
 # The upstream headers a client may see, by name (and the name it sees them under): nothing else of an upstream's
@@ -63,7 +72,7 @@ class Reply:
         except UnreadableEncoding as exc:
             raise UpstreamError(_unreadable(exc), code="upstream_unreadable") from exc
         except TimeoutError as exc:
-            raise UpstreamTimeout(_TIMEOUT_MESSAGE, code="upstream_timeout") from exc
+            raise _timeout(exc) from exc
         except HTTPError as exc:
             raise UpstreamError(_broken(exc),
                                 code="upstream_stream_broken") from exc
@@ -74,6 +83,13 @@ class Reply:
 
 
 _TIMEOUT_MESSAGE = both("error.upstream_timeout")
+
+
+def _timeout(exc: TimeoutError) -> UpstreamTimeout:
+    """A wait for the upstream that lasted too long: the read timeout, or the whole request's deadline."""
+    if isinstance(exc, DeadlineExceeded):
+        return UpstreamTimeout(both("error.upstream_deadline"))
+    return UpstreamTimeout(_TIMEOUT_MESSAGE)
 
 
 def _unavailable(exc: BaseException) -> str:
@@ -120,11 +136,14 @@ class Upstream:
     """One OpenAI-compatible upstream behind Cadre."""
 
     def __init__(self, base_url: str, api_key: str | None, connect_timeout: float, read_timeout: float,
-                 name: str = "default") -> None:
+                 name: str = "default", *, total_timeout: float = 1800.0, max_connections: int = 100,
+                 max_waiting: int = 1000, proxy: Proxy | None = None) -> None:
         self.name = name  # as CADRE_UPSTREAMS_FILE names it ("default": CADRE_UPSTREAM_BASE_URL's)
         self.base_url = base_url.rstrip("/")
         self.redactor = Redactor.of(api_key)
         self._timeouts = (connect_timeout, read_timeout)
+        self._limits = (total_timeout, max_connections, max_waiting)
+        self._proxy = proxy
         # Written into every request. Answers are relayed as they come, so none may be compressed (an upstream
         # behind a CDN would otherwise compress).
         self._headers = {"accept-encoding": "identity", **({"authorization": f"Bearer {api_key}"} if api_key else {})}
@@ -133,7 +152,9 @@ class Upstream:
     @property
     def pool(self) -> Pool:
         if self._pool is None:  # made on first use, inside the event loop that serves
-            self._pool = Pool(self.base_url, self._headers, *self._timeouts)
+            total, connections, waiting = self._limits
+            self._pool = Pool(self.base_url, self._headers, *self._timeouts, total_timeout=total,
+                              max_connections=connections, max_waiting=waiting, proxy=self._proxy)
         return self._pool
 
     async def close(self) -> None:
@@ -141,9 +162,11 @@ class Upstream:
             await self._pool.close()
 
     async def _request(self, method: str, path: str, body: bytes | None) -> Response:
+        pool = self.pool
+        deadline = pool.deadline()  # the whole request, a second try included, answer read to its end
         try:
             try:
-                return await self.pool.request(method, path, body)
+                return await pool.request(method, path, body, deadline)
             except HTTPError as exc:  # the retry lives here: a request that succeeds pays nothing for it
                 # A GET is idempotent (RFC 9112 §9.3.1): one closed before its answer, on a keep-alive
                 # connection the upstream had just let go, is sent again too.
@@ -151,9 +174,13 @@ class Upstream:
                     raise
                 log.info("upstream %s: %s before the request was sent; sending it once more", self.name,
                          type(exc).__name__)
-                return await self.pool.request(method, path, body)
+                return await pool.request(method, path, body, deadline)
         except TimeoutError as exc:
-            raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
+            raise _timeout(exc) from exc
+        except PoolBusy as exc:
+            log.warning("upstream %s: %s (%d connections open)", self.name, exc, pool.connections)
+            raise UpstreamBusy(both("error.upstream_busy_full" if exc.full else "error.upstream_busy_wait",
+                                    connections=pool.max_connections)) from exc
         except HTTPError as exc:
             raise UpstreamError(_unavailable(exc)) from exc
 
@@ -174,7 +201,7 @@ class Upstream:
         try:
             raw = await response.read()
         except TimeoutError as exc:
-            raise UpstreamTimeout(_TIMEOUT_MESSAGE) from exc
+            raise _timeout(exc) from exc
         except HTTPError as exc:
             raise UpstreamError(_broken(exc),
                                 code="upstream_stream_broken") from exc
