@@ -48,9 +48,10 @@ class Settings(BaseSettings):
         "first start, printed once and stored hashed.",
     )
     trusted_proxies: str = Field(
-        "",
-        description="Addresses (IPs or networks, comma-separated) of the reverse proxies whose X-Forwarded-For "
-        "and X-Forwarded-Proto Cadre believes. Empty: none; the client is the address that connected.",
+        "", validation_alias=AliasChoices("CADRE_TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS"),
+        description="Addresses (IPs or networks, comma-separated; * for any, when nothing but the proxy reaches "
+        "Cadre) of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto Cadre believes; falls back to "
+        "uvicorn's FORWARDED_ALLOW_IPS. Empty: none; the client is the address that connected.",
     )
     public_url: str = Field(
         "http://127.0.0.1:8000",
@@ -206,6 +207,8 @@ class Settings(BaseSettings):
     @classmethod
     def _check_trusted_proxies(cls, value: str) -> str:
         for entry in names(value):
+            if entry == "*":
+                continue
             try:
                 ipaddress.ip_network(entry, strict=False)
             except ValueError:

@@ -18,16 +18,8 @@ from dataclasses import dataclass
 
 from app.errors import UpstreamBusy, UpstreamError, UpstreamTimeout
 from app.messages import both
-from app.upstream.http1 import (
-    ConnectFailed,
-    DeadlineExceeded,
-    Disconnected,
-    HTTPError,
-    Pool,
-    PoolBusy,
-    Proxy,
-    Response,
-)
+from app.upstream.http1 import ConnectFailed, DeadlineExceeded, Disconnected, HTTPError, PoolBusy, Response
+from app.upstream.pool import Pool, Proxy
 from app.upstream.redact import Inflater, Redactor, UnreadableEncoding, decoded
 
 # The upstream headers a client may see, by name (and the name it sees them under): nothing else of an upstream's

@@ -18,7 +18,7 @@ import orjson
 from app.config.upstreams_file import DEFAULT_NAME, Route
 from app.errors import UpstreamError
 from app.upstream.client import Upstream
-from app.upstream.http1 import Proxy
+from app.upstream.pool import Proxy
 
 if TYPE_CHECKING:
     from app.config import Settings
