@@ -1,6 +1,5 @@
-"""Helpers of the attack tests: ``cadre serve`` as a real process (its memory read from /proc), raw sockets
-for what an HTTP client library would refuse to send, and the server's own protocol limits for Cadre served in
-a thread."""
+"""Helpers of the attack tests: ``cadre serve`` as a real process (its memory read from /proc), and raw sockets
+for what an HTTP client library would refuse to send."""
 
 from __future__ import annotations
 
@@ -12,10 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from app.config import Settings
-from app.main import create_app
-from tests.conftest import ADMIN_TOKEN, ServerThread
-from tests.gateway_support import settings_for
+from tests.conftest import ADMIN_TOKEN
 from tests.resilience_support import Process, start_cadre
 
 MIB = 1024 * 1024
@@ -49,14 +45,6 @@ def peak_growth(process: Process) -> Iterator[list[int]]:
 def cadre_process(tmp: Path, upstream_url: str = "http://127.0.0.1:9/v1", **settings: Any) -> Process:
     """``cadre serve`` over a new SQLite file in ``tmp``, with Cadre's own limits."""
     return start_cadre(tmp, f"sqlite:///{tmp}/cadre.db", upstream_url, **settings)
-
-
-def served_in_thread(tmp: Path, upstream_url: str, **overrides: Any) -> tuple[ServerThread, Settings]:
-    """Cadre served by uvicorn in a thread with the options ``cadre serve`` gives it (limits, trusted proxies)."""
-    from app.ops.server import uvicorn_options  # here: the module is new, and the tests must run without it too
-
-    settings = settings_for(tmp / "cadre.db", upstream_url, **overrides)
-    return ServerThread(create_app(settings), **uvicorn_options(settings)).start(), settings
 
 
 def connect(port: int) -> socket.socket:
