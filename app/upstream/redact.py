@@ -5,8 +5,10 @@ The search works on the decoded text: the body already uncompressed (``decoded``
 ASCII undone (``\\u0073k-...`` is ``sk-...``), then the key replaced wherever it stands, plain or masked the way
 OpenAI quotes a wrong key (its first characters, asterisks, its last four: ``sk-upstr****…1234``).
 
-Cost on the request path: three scans of the bytes in C (the key, its last four characters, a backslash)
-for what is almost always nothing to do; the rewriting only runs when one of them matched.
+Cost on the request path, for what is almost always nothing to do: a search for the key (a long needle: fast),
+and two single-byte scans (memchr) for an asterisk and a backslash; only when those are there, a search for the
+key's last four characters, or for an escape of ASCII (measured: about 0.3 ns a byte, several times that on
+bodies full of \u00e9). The rewriting only runs when something of the key may be there.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ PIECE = 1024 * 1024  # bytes decoded at a time from a compressed stream
 # \u00XX escapes of printable ASCII (the key's characters), and an escaped slash; an escaped backslash is matched
 # too, so that what follows it is read as text.
 _ESCAPE = re.compile(rb"\\u00([2-7][0-9a-fA-F])|\\(/)|\\\\")
+_ASCII_ESCAPED = re.compile(rb"\\(?:u00[2-7]|/)")  # is there any (the search alone, cheaper)
 _KEEP_ESCAPED = frozenset({0x22, 0x5C, 0x7F})  # '"', '\' and DEL stay escaped: the JSON stays JSON
 
 
@@ -55,7 +58,8 @@ class Redactor:
 
     def clean(self, data: bytes) -> bytes:
         """``data`` without the key in any form (the same object when there was nothing to take out)."""
-        if self.key not in data and self.tail not in data and (b"\\" not in data or not _ESCAPE.search(data)):
+        if (self.key not in data and (b"*" not in data or self.tail not in data)
+                and (b"\\" not in data or _ASCII_ESCAPED.search(data) is None)):
             return data
         text = _ESCAPE.sub(_unescaped, data)
         if self.key not in text and self.tail not in text:
