@@ -11,7 +11,9 @@
     ├── Unprocessable       422     invalid_request_error / frame_has_errors (+ "findings")
     ├── FrameRefusal        409|400 frame_refusal / frame_missing | frame_unclear | off_frame
     ├── UpstreamError       502|504 upstream_error / upstream_unavailable | upstream_timeout
+    │   └── UpstreamBusy    503     upstream_error / upstream_busy (every connection busy, the queue full)
     ├── RateLimited         429     requests / rate_limit_exceeded (retry-after)
+    ├── TooManyAttempts     429     requests / too_many_attempts (retry-after): wrong admin tokens
     ├── DatabaseUnavailable 503     server_error / database_unavailable (x-should-retry: true)
     └── JudgeUnavailable    503     server_error / judge_unavailable (x-should-retry: true)
 """
@@ -129,6 +131,15 @@ class UpstreamTimeout(UpstreamError):
     status, code = 504, "upstream_timeout"
 
 
+class UpstreamBusy(UpstreamError):
+    """Every connection Cadre may open to this upstream is busy and no more requests may wait: retry shortly."""
+
+    status, code = 503, "upstream_busy"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, headers={"x-should-retry": "true", "retry-after": "1"})
+
+
 class RateLimited(CadreError):
     """A key's requests per minute are used up: retry after ``retry_after`` seconds."""
 
@@ -139,6 +150,16 @@ class RateLimited(CadreError):
             both("error.rate_limited", limit=limit, retry_after=retry_after),
             headers={"retry-after": str(retry_after), "x-ratelimit-limit-requests": str(limit),
                      "x-ratelimit-remaining-requests": "0"})
+
+
+class TooManyAttempts(CadreError):
+    """Too many wrong admin tokens from this address (or from everywhere): wait ``retry_after`` seconds."""
+
+    status, type, code = 429, "requests", "too_many_attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(both("error.too_many_attempts", retry_after=retry_after),
+                         headers={"retry-after": str(retry_after)})
 
 
 class DatabaseUnavailable(CadreError):

@@ -17,6 +17,7 @@ from starlette.types import Message, Receive, Scope, Send
 from app.api import docs, handlers, health, metrics, people
 from app.api import frames as admin_api
 from app.api import reports as report_api
+from app.api.gate import guarded
 from app.config import Settings
 from app.console import decision_pages, editor_pages, people_pages, report_pages
 from app.console import pages as admin_pages
@@ -26,6 +27,7 @@ from app.gateway.app import Gateway
 from app.mcp.http import McpEndpoint
 from app.messages import both
 from app.ops import request_ids
+from app.ops.server import ConnectionLimits
 from app.services import forget_old_excerpts, start_services, stop_services
 
 log = logging.getLogger("cadre")
@@ -43,7 +45,7 @@ class CadreApp(FastAPI):
         elif scope["path"].startswith("/v1/"):
             await self.gateway(scope, receive, send)
         else:
-            await super().__call__(scope, receive, _with_request_id(scope, send))
+            await guarded(super().__call__, scope, receive, _with_request_id(scope, send))
 
 
 def _with_request_id(scope: Scope, send: Send) -> Send:
@@ -74,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         services = await start_services(settings)
         for url in settings.upstreams_without_key():
             log.warning(both("config.upstream_no_key", url=url))
-        console = build_console(settings, services.admin_hashes)  # its own HTML environment (autoescape)
+        console = build_console(settings, lambda: services.admin_hashes)  # its own HTML environment (autoescape)
         tasks = [asyncio.create_task(services.cache.watch()), asyncio.create_task(services.decisions.run()),
                  asyncio.create_task(services.limiter.run()), asyncio.create_task(forget_old_excerpts(services))]
         # Everything loaded so far lives as long as the process: keep it out of the cyclic collector's full
@@ -83,7 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.freeze()
         try:
             async with mcp.running(services):
-                yield {"services": services, "console": console}
+                # "limits": read by the server's protocol for each connection (app.ops.server, cadre serve).
+                yield {"services": services, "console": console, "limits": ConnectionLimits.from_settings(settings)}
         finally:
             for task in tasks:
                 task.cancel()

@@ -19,6 +19,7 @@ from app.frames.records import Decision, FrameState
 from app.messages import both
 from app.ops.metrics import Metrics
 from app.ops.ratelimit import RateLimiter
+from app.ops.throttle import AdminThrottle
 from app.revelateur.judge import Judge
 from app.revelateur.prepare import Preparer
 from app.revelateur.watch import Proposer, with_proposal
@@ -43,19 +44,21 @@ class Services:
     upstreams: Upstreams  # the default upstream and those of CADRE_UPSTREAMS_FILE; ``for_model`` picks one
     decisions: DecisionLog
     prompts: jinja2.Environment
-    admin_hashes: set[str]
     judge: Judge | None = None  # the révélateur's judge: built from the settings when CADRE_JUDGE_MODEL is set
     semantic: SemanticStage | None = None  # the révélateur's semantic stage (CADRE_SEMANTIC), started in the lifespan
     proposer: Proposer | None = None  # proposes watch lists at publish time (CADRE_WATCH_MODEL or the judge's)
     background: set[asyncio.Task[Any]] = field(default_factory=set)  # proposals under way
     metrics: Metrics = field(default_factory=Metrics)
     limiter: RateLimiter = field(init=False)  # per-key requests per minute, shared with the other replicas
+    admin_throttle: AdminThrottle = field(default_factory=AdminThrottle)  # wrong admin tokens, every surface
     # The loop serving the requests, known once: asyncio.get_running_loop() asks the kernel for the process id
     # on every call in Python 3.11 (a getpid system call), twice per request for the disconnect watch.
     loop: asyncio.AbstractEventLoop = field(init=False)
+    refused_prompt_fields: frozenset[str] = field(init=False)  # CADRE_ALLOWED_PROMPT_FIELDS' complement, once
 
     def __post_init__(self) -> None:
         self.loop = asyncio.get_running_loop()
+        self.refused_prompt_fields = self.settings.refused_prompt_fields()
         self.limiter = RateLimiter(self.store, self.settings.rate_limit_sync_interval)
         if self.judge is None:
             self.judge = Judge.from_settings(self.settings, self.upstreams, self.prompts)
@@ -95,6 +98,15 @@ class Services:
         self.metrics.checked(decision)
         self.decisions.add(decision)
 
+    @property
+    def admin_hashes(self) -> frozenset[str]:
+        """The admin token's hash: the configured one, else the stored ones (reloaded by the cache when the
+        generation moves: a ``cadre token reset`` anywhere is enforced here within CADRE_CACHE_CHECK_INTERVAL)."""
+        configured = self.settings.admin_token
+        if configured is not None:
+            return frozenset({hash_secret(configured.get_secret_value())})
+        return self.cache.admin_hashes
+
     def is_admin(self, token: str) -> bool:
         digest = hash_secret(token)
         return any(hmac.compare_digest(digest, known) for known in self.admin_hashes)
@@ -118,17 +130,16 @@ async def start_services(settings: Settings, admin: bool = True) -> Services:
         raise RuntimeError(both("error.schema_behind", steps=exc)) from None
     store = Store(engine)
     prompts = prompt_environment(settings.prompts_dir)
-    hashes = await admin_hashes(settings, store) if admin else set()
+    cache = Cache(store, Preparer(prompts), settings.cache_check_interval)
+    cache.admin_hashes = await admin_hashes(settings, store) if admin else frozenset()
     upstreams = Upstreams.from_settings(settings)
     semantic = semantic_stage(settings, upstreams)
     if semantic is not None:
         await semantic.start()  # a local model loads now, in its thread, not under the first request
     return Services(
-        settings=settings, store=store, prompts=prompts,
-        cache=Cache(store, Preparer(prompts), settings.cache_check_interval),
-        upstreams=upstreams,
+        settings=settings, store=store, prompts=prompts, cache=cache, upstreams=upstreams,
         decisions=DecisionLog(store, settings.decision_flush_interval, settings.decision_buffer_size),
-        admin_hashes=hashes, semantic=semantic,
+        semantic=semantic,
     )
 
 
@@ -144,14 +155,13 @@ def semantic_stage(settings: Settings, upstreams: Upstreams) -> SemanticStage | 
         raise RuntimeError(both("config.semantic_invalid", reason=exc)) from None
 
 
-async def admin_hashes(settings: Settings, store: Store) -> set[str]:
-    """The admin token's hash: the configured one, or one generated on first start and printed once."""
-    if settings.admin_token is not None:
-        return {hash_secret(settings.admin_token.get_secret_value())}
-    token = await store.first_admin_token()
-    if token is not None:
-        print(f"\nCadre: admin token generated (shown once, stored hashed): {token}\n", flush=True)
-    return await store.admin_token_hashes()
+async def admin_hashes(settings: Settings, store: Store) -> frozenset[str]:
+    """The stored admin tokens' hashes; on first start without CADRE_ADMIN_TOKEN, one generated and printed."""
+    if settings.admin_token is None:
+        token = await store.first_admin_token()
+        if token is not None:
+            print(f"\nCadre: admin token generated (shown once, stored hashed): {token}\n", flush=True)
+    return frozenset(await store.admin_token_hashes())
 
 
 EXCERPT_SWEEP_SECONDS = 3600.0
@@ -174,8 +184,7 @@ async def stop_services(services: Services) -> None:
         services.semantic.close()
     if services.judge is not None:
         await services.judge.drain()  # flagged requests' records wait for their judge (bounded by its timeout)
-    with contextlib.suppress(StoreUnavailable):
-        await services.decisions.flush()
+    await services.decisions.close(services.settings.decision_shutdown_wait)
     await services.upstreams.close()
     await services.store.close()
 

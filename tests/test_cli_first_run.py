@@ -122,7 +122,8 @@ class Serving:
     def __init__(self, cwd: Path, env: dict[str, str], stderr: int | None = None) -> None:
         self.port = free_port()
         clean = {k: v for k, v in os.environ.items() if not k.startswith("CADRE_") and k != "OPENAI_API_KEY"}
-        self.env = {**clean, "CADRE_PORT": str(self.port), "CADRE_ADMIN_TOKEN": "first-run-token-0123456789", **env}
+        token = "first-run-token-0123456789-abcdefghij"  # 32 characters at least
+        self.env = {**clean, "CADRE_PORT": str(self.port), "CADRE_ADMIN_TOKEN": token, **env}
         self.process = subprocess.Popen([*COMMAND, "serve"], cwd=cwd, env=self.env, stdout=subprocess.PIPE,
                                         stderr=stderr if stderr is not None else subprocess.PIPE)
         self.url = f"http://127.0.0.1:{self.port}"

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.support import ADMIN, good_frame, put_frame
+from tests.support import ADMIN, ADMIN_TOKEN, good_frame, put_frame
 from tests.support.console import PHONE, chromium, new_page, shot, sign_in, watch_errors
 
 browser = pytest.fixture(scope="module")(chromium)
@@ -120,7 +120,7 @@ def test_keyboard_only_sign_in_with_visible_focus_in_the_browsers_language(brows
             break
     assert page.evaluate("document.activeElement.id") == "token"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
-    page.keyboard.type("test-admin-token-0123456789")
+    page.keyboard.type(ADMIN_TOKEN)
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")  # past "Where to find it?"
     page.keyboard.type("Claire")

@@ -7,9 +7,9 @@ import re
 
 from app.console.diff import diff_frames, items_diff, words_diff
 from app.console.forms import apply_list_op, frame_from_values, slugify, values_from_frame
-from app.console.sessions import Throttle
 from app.frames.model import Frame
 from app.messages import formats as strings
+from app.ops.throttle import AdminThrottle, address_key
 from app.storage.people_store import clean_name, name_key
 from tests.support import ROOT, good_frame
 
@@ -89,7 +89,7 @@ def test_time_in_words():
 
 def test_throttle_doubles_the_wait_after_each_failure_and_forgets_on_success():
     clock = [1000.0]
-    throttle = Throttle(max_delay=8, max_clients=2, clock=lambda: clock[0])
+    throttle = AdminThrottle(max_delay=8, max_addresses=2, budget=1000, clock=lambda: clock[0])
     assert throttle.wait("a") == 0
     assert [throttle.failed("a") for _ in range(5)] == [1, 2, 4, 8, 8]
     assert throttle.wait("a") == 8
@@ -100,6 +100,19 @@ def test_throttle_doubles_the_wait_after_each_failure_and_forgets_on_success():
     throttle.failed("b")
     throttle.failed("c")  # a third client: the oldest one is forgotten
     assert throttle.wait("a") == 0 and throttle.wait("c") == 1
+
+
+def test_throttle_has_a_budget_for_every_address_together_and_counts_an_ipv6_network_once():
+    clock = [1000.0]
+    throttle = AdminThrottle(budget=3, refill_seconds=2.0, clock=lambda: clock[0])
+    for host in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):  # three addresses, one failure each: the budget is spent
+        assert throttle.wait(host) == 0
+        throttle.failed(host)
+    assert throttle.wait("10.0.0.4") == 2.0  # a fourth address, never seen, waits too
+    clock[0] += 2.0
+    assert throttle.wait("10.0.0.4") == 0
+    assert address_key("2001:db8::1") == address_key("2001:db8::ffff:1") == "2001:db8::/64"
+    assert address_key("::ffff:10.0.0.1") == "10.0.0.1" and address_key(None) == "unknown"
 
 
 def _luminance(hex_colour: str) -> float:

@@ -36,10 +36,10 @@ def send(client: httpx.Client, request_ids: list[str]) -> None:
 
 
 def flush_waits(url: str, before: dict[str, float], sent: int) -> bool:
-    """The ``sent`` requests made since ``before`` are answered and their records out of the buffer, yet none was
-    written: a flush holds them, waiting."""
+    """The ``sent`` requests made since ``before`` are answered and their records wait (buffered, or in the batch
+    a flush holds), yet none was written."""
     now = scrape(url)
-    return (answered(now) == answered(before) + sent and now["cadre_decision_buffer_depth"] == 0
+    return (answered(now) == answered(before) + sent and now["cadre_decision_buffer_depth"] == sent
             and now["cadre_decisions_written_total"] == before["cadre_decisions_written_total"])
 
 

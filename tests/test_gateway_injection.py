@@ -1,5 +1,5 @@
 """Injection, as the fake upstream receives it: the published frame first on chat (system, or developer by
-setting), prefixed on completions' prompt and responses' instructions, streaming or not; frame text as data;
+setting), prefixed on completions' prompt, the first input item of responses, streaming or not; frame text as data;
 every answer marked x-cadre-frame; fields Cadre does not read passed through untouched."""
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ def test_completions_each_prompt_of_a_list_is_prefixed(served, upstream):
 
 @pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
 @pytest.mark.parametrize("own", [None, "Réponds en trois phrases."], ids=["no-instructions", "instructions"])
-def test_responses_instructions_are_prefixed_with_the_frame(served, upstream, stream, own):
+def test_responses_get_the_frame_as_an_input_item_of_its_own_and_keep_their_instructions(served, upstream, stream,
+                                                                                        own):
     fields: dict[str, Any] = {"instructions": own} if own else {}
     with served.client() as client:
         response = client.responses.with_raw_response.create(model="fake-model", input=PROMPT, stream=stream,
@@ -81,9 +82,8 @@ def test_responses_instructions_are_prefixed_with_the_frame(served, upstream, st
         assert response.headers["x-cadre-frame"] == f"{SLUG}@1"
         _answer_text(response, "responses", stream, upstream)
     sent = upstream.last("/responses").body
-    frame = served.prompt()
-    assert sent["instructions"] == (f"{frame}\n\n{own}" if own else frame)
-    assert sent["input"] == PROMPT
+    assert sent.get("instructions") == own
+    assert sent["input"] == [{"role": "system", "content": served.prompt()}, {"role": "user", "content": PROMPT}]
 
 
 def test_the_frame_says_it_comes_first_and_is_not_to_be_dropped(serve, served):
@@ -101,7 +101,7 @@ def test_template_syntax_in_a_frame_reaches_the_model_literally(serve, upstream)
         client.completions.create(model="fake-model", prompt=PROMPT)
         client.responses.create(model="fake-model", input=PROMPT)
     chat, completion, responses = upstream.requests
-    for text in (chat.body["messages"][0]["content"], completion.body["prompt"], responses.body["instructions"]):
+    for text in (chat.body["messages"][0]["content"], completion.body["prompt"], responses.body["input"][0]["content"]):
         assert literal in text
         assert "49" not in text
 
@@ -165,8 +165,8 @@ def test_responses_fields_cadre_does_not_read_pass_through_untouched(served, ups
                                 max_output_tokens=99, extra_body=VENDOR)
     client_body = sent.last_body()
     upstream_body = upstream.last("/responses").body
-    assert _without(upstream_body, "instructions") == client_body
-    assert upstream_body["instructions"] == served.prompt()
+    assert _without(upstream_body, "input") == _without(client_body, "input")
+    assert upstream_body["input"] == [{"role": "system", "content": served.prompt()}, *client_body["input"]]
 
 
 # The body a client writes by hand: numbers past 64 bits and past a double's digits, exponent notation, escapes
@@ -194,7 +194,7 @@ def test_fields_cadre_does_not_read_reach_the_upstream_equal_in_value(served, up
     with served.http() as http:
         assert http.post(f"/v1{path}", content=body, headers={"content-type": "application/json"}).status_code == 200
     sent, received = _exact(body), _exact(upstream.last(path).raw)
-    touched = "messages" if endpoint == "chat" else "instructions"
+    touched = "messages" if endpoint == "chat" else "input"
     assert _without(received, touched) == _without(sent, touched)
     assert [k for k in received if k != touched] == [k for k in sent if k != touched]  # key order kept
     assert received["seed"] == 2**70 and received["temperature"] == _exact(b"1.0e-7")

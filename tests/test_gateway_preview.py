@@ -33,7 +33,9 @@ def _injected(endpoint: str, client_body: dict[str, Any], frame: str) -> dict[st
     elif endpoint == "completions":
         body["prompt"] = f"{frame}\n\n{body['prompt']}"
     else:
-        body["instructions"] = frame
+        given = body["input"]
+        body["input"] = [{"role": "system", "content": frame},
+                         *([{"role": "user", "content": given}] if isinstance(given, str) else given)]
     return body
 
 

@@ -18,8 +18,9 @@ from pydantic import ValidationError
 
 from app.config import Settings
 from app.config.upstreams_file import read_routes
-from app.upstream.client import REDACTED, sent_nothing
+from app.upstream.client import sent_nothing
 from app.upstream.http1 import ConnectFailed, Disconnected, InvalidResponse
+from app.upstream.redact import REDACTED
 from tests.support import UPSTREAM_KEY, ServerThread
 from tests.support.cli import cadre, no_traceback
 from tests.support.fake_upstream import REPLY_TEXT, FakeUpstream

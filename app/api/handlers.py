@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from app.api.outcomes import as_error
@@ -61,11 +62,16 @@ async def _answer(_: Request, exc: Exception) -> Response:
         return error_response(validation_error(exc))
     if isinstance(exc, HTTPException):
         return error_response(http_error(exc))
+    if isinstance(exc, ClientDisconnect):  # the client left while sending its body: nobody to answer, no bug
+        log.info("client disconnected before its request's body arrived")
+        return error_response(InvalidRequest(both("error.client_disconnected"), code="client_disconnected"))
     log.exception("unexpected error", exc_info=exc)
     return error_response(CadreError(both("error.internal_error"), code="internal_error"))
 
 
 def install(app: FastAPI) -> None:
     """Answer every failure of ``app``'s routes through the error tree."""
-    for kind in (CadreError, StorageOutcome, RequestValidationError, HTTPException, Exception):
+    # ClientDisconnect by name: the handler of ``Exception`` answers, but Starlette then raises the error again
+    # for the server to log it as a crash.
+    for kind in (CadreError, StorageOutcome, RequestValidationError, HTTPException, ClientDisconnect, Exception):
         app.add_exception_handler(kind, _answer)

@@ -209,6 +209,9 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
 async def token_reset(args: argparse.Namespace, settings: Settings) -> int:
     async with store_of(settings) as store:
         token = await store.reset_admin_tokens()
-    print("new admin token (shown once, stored hashed; the old one no longer works):")
+    print("new admin token (shown once, stored hashed; the old one and every console session end on every running "
+          "server within CADRE_CACHE_CHECK_INTERVAL):")
     print(token)
+    if settings.admin_token is not None:
+        print(both("cli.configured_token_stays"), file=sys.stderr)
     return 0

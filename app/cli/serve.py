@@ -13,6 +13,7 @@ from app.cli.store import is_new, where
 from app.config import Settings
 from app.messages import both
 from app.ops.logs import log_config
+from app.ops.server import uvicorn_options
 
 
 def _fewer_malloc_arenas(arenas: int = 2) -> None:
@@ -64,8 +65,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     _fewer_malloc_arenas()
     host, port = args.host or settings.host, args.port or settings.port
     print(banner(settings, host, port), flush=True)
+    # Cadre's connection limits (head size and time, body time, connections, keep-alive) and the proxies allowed
+    # to set X-Forwarded-For: app/ops/server.py.
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=args.workers or settings.workers,
-                loop="uvloop", http="httptools", log_level=settings.log_level,
+                loop="uvloop", log_level=settings.log_level,
                 log_config=log_config(settings.log_level, log_format(settings)), access_log=args.access_log,
-                proxy_headers=True, timeout_graceful_shutdown=settings.shutdown_grace)
+                timeout_graceful_shutdown=settings.shutdown_grace, **uvicorn_options(settings))
     return 0

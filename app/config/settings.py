@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Literal
@@ -12,6 +13,24 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.config.upstreams_file import Route, UpstreamsFileError, read_routes
+from app.messages import both
+
+MIN_ADMIN_TOKEN = 32  # characters of a chosen admin token (a generated one has 43 random ones after its prefix)
+# Fields of a request that change how the upstream builds the prompt from the messages (vLLM, SGLang, TGI ...):
+# each could drop or rewrite the injected frame (a request-level chat template such as
+# "{{ messages[-1]['content'] }}", template arguments, the last message continued as the assistant's, token
+# embeddings in place of the prompt's text, the whole prompt echoed back). A generation carrying one is refused
+# with a 400 naming it, unless CADRE_ALLOWED_PROMPT_FIELDS allows it; each field's value here changes nothing
+# (null does neither), so a client that sends it explicitly is not refused.
+PROMPT_FIELDS: dict[str, object] = {
+    "chat_template": None, "chat_template_kwargs": {}, "add_generation_prompt": True,
+    "continue_final_message": False, "echo": False, "prompt_embeds": None,
+}
+
+
+def names(value: str) -> list[str]:
+    """The entries of a comma-separated setting, trimmed, empty ones left out."""
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 class Settings(BaseSettings):
@@ -45,6 +64,12 @@ class Settings(BaseSettings):
         description="Bearer token of the management API and the console. Unset: one is generated on "
         "first start, printed once and stored hashed.",
     )
+    trusted_proxies: str = Field(
+        "", validation_alias=AliasChoices("CADRE_TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS"),
+        description="Addresses (IPs or networks, comma-separated; * for any, when nothing but the proxy reaches "
+        "Cadre) of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto Cadre believes; falls back to "
+        "uvicorn's FORWARDED_ALLOW_IPS. Empty: none; the client is the address that connected.",
+    )
     public_url: str = Field(
         "http://127.0.0.1:8000",
         description="Address where people reach Cadre; refusal messages link to its console pages.",
@@ -65,17 +90,58 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CADRE_UPSTREAM_API_KEY", "OPENAI_API_KEY"),
         description="Key sent to the upstream; falls back to OPENAI_API_KEY. Never sent to clients.",
     )
-    upstream_connect_timeout: float = Field(10.0, gt=0, description="Seconds to connect to the upstream.")
+    upstream_connect_timeout: float = Field(
+        10.0, gt=0, description="Seconds to get a connection to the upstream: to open one, or to wait for one "
+        "of the pool's to be free.")
     upstream_read_timeout: float = Field(
         600.0, gt=0, description="Seconds to wait for the upstream's next bytes before giving up."
     )
+    upstream_total_timeout: float = Field(
+        1800.0, gt=0, description="Seconds a whole upstream request may last, streamed answers included, from "
+        "asking for a connection to the last byte."
+    )
+    upstream_max_connections: int = Field(
+        100, ge=1, description="Connections open at most to each upstream; more requests wait for a free one.")
+    upstream_max_waiting: int = Field(
+        1000, ge=0, description="Requests waiting at most for a connection to one upstream; beyond, 503 "
+        "upstream_busy.")
+    https_proxy: str | None = Field(
+        None, validation_alias=AliasChoices("CADRE_HTTPS_PROXY", "HTTPS_PROXY"),
+        description="Proxy for https upstreams (a CONNECT tunnel), e.g. http://proxy.corp:3128; falls back to "
+        "HTTPS_PROXY.")
+    http_proxy: str | None = Field(
+        None, validation_alias=AliasChoices("CADRE_HTTP_PROXY", "HTTP_PROXY"),
+        description="Proxy for http upstreams; falls back to HTTP_PROXY.")
+    no_proxy: str = Field(
+        "", validation_alias=AliasChoices("CADRE_NO_PROXY", "NO_PROXY"),
+        description="Upstream hosts reached without the proxy (comma-separated names, domain suffixes, *); "
+        "falls back to NO_PROXY.")
     upstreams_file: Path | None = Field(
         None,
         description="YAML file of more upstreams, each with its base URL, key and the models it serves (exact "
         "names, or prefixes ending in *), e.g. a local Ollama beside OpenAI; the upstream above serves every "
         "other model. Checked at start (see docs/deployment.md, Several upstreams).",
     )
-    max_body_bytes: int = Field(4 * 1024 * 1024, description="Largest request body accepted on /v1/*.")
+    max_body_bytes: int = Field(4 * 1024 * 1024, ge=1, description="Largest request body accepted on /v1/*.")
+    max_admin_body_bytes: int = Field(
+        1024 * 1024, ge=1, description="Largest request body accepted outside /v1 (management API, console)."
+    )
+    max_header_bytes: int = Field(
+        32 * 1024, ge=1024, description="Largest request head (request line and headers) accepted; then 431 "
+        "and the connection is closed.")
+    header_timeout: float = Field(
+        10.0, gt=0, description="Seconds a client has to send a request's head, from its connection or its "
+        "request's first byte; then the connection is closed.")
+    body_timeout: float = Field(
+        60.0, gt=0, description="Seconds a client has to send a request's body once its head arrived; then "
+        "the connection is closed.")
+    keep_alive_timeout: int = Field(
+        5, ge=1, description="Seconds an idle keep-alive connection is kept open between two requests.")
+    max_connections: int = Field(
+        1000, ge=1, description="Connections served at once by each worker; beyond, requests get 503.")
+    allowed_prompt_fields: str = Field(
+        "", description="Prompt-building fields (comma-separated) let through to the upstream although they can "
+        "rebuild the prompt without the frame: " + ", ".join(PROMPT_FIELDS) + ". Empty: all refused (400).")
     injection_role: Literal["system", "developer"] = Field(
         "system", description="Role of the injected frame message in chat requests."
     )
@@ -96,6 +162,12 @@ class Settings(BaseSettings):
     decision_buffer_size: int = Field(
         50_000, description="Decision records held in memory at most while the database is away."
     )
+    decision_stall_seconds: float = Field(
+        30.0, gt=0, description="Seconds the decision log may go without writing while records wait; then "
+        "/readyz answers 503 and cadre_decision_log_stalled is 1.")
+    decision_shutdown_wait: float = Field(
+        10.0, ge=0, description="Seconds a stopping process keeps trying to write the decision records it still "
+        "holds; those left after it are counted in an error log line.")
     store_excerpts: Literal["none", "refused", "flagged", "all"] = Field(
         "flagged",
         description="Request excerpts (200 characters) kept in the decision log by the révélateur: none (off), "
@@ -210,6 +282,49 @@ class Settings(BaseSettings):
     def upstream_key(self) -> str | None:
         """The upstream key in clear, for the upstream client only."""
         return self.upstream_api_key.get_secret_value() if self.upstream_api_key else None
+
+    @field_validator("admin_token")
+    @classmethod
+    def _check_admin_token(cls, token: SecretStr | None) -> SecretStr | None:
+        """A chosen admin token is at least MIN_ADMIN_TOKEN characters: it guards the whole business."""
+        if token is not None and len(token.get_secret_value()) < MIN_ADMIN_TOKEN:
+            raise PydanticCustomError("admin_token", both("config.admin_token_short", minimum=MIN_ADMIN_TOKEN))
+        return token
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: str) -> str:
+        for entry in names(value):
+            if entry == "*":
+                continue
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise PydanticCustomError("trusted_proxies", both("config.bad_proxy_address", entry=entry)) from None
+        return value
+
+    @field_validator("allowed_prompt_fields")
+    @classmethod
+    def _check_prompt_fields(cls, value: str) -> str:
+        unknown = [name for name in names(value) if name not in PROMPT_FIELDS]
+        if unknown:
+            raise PydanticCustomError("allowed_prompt_fields", both(
+                "config.unknown_prompt_field", names=", ".join(unknown), known=", ".join(PROMPT_FIELDS)))
+        return value
+
+    @field_validator("https_proxy", "http_proxy")
+    @classmethod
+    def _check_proxy(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        url = urlsplit(value if "://" in value else f"http://{value}")
+        if url.scheme != "http" or not url.hostname:
+            raise PydanticCustomError("proxy", both("config.bad_proxy_url"))
+        return url.geturl()
+
+    def refused_prompt_fields(self) -> frozenset[str]:
+        """The prompt-building fields a generation request may not carry."""
+        return frozenset(PROMPT_FIELDS) - frozenset(names(self.allowed_prompt_fields))
 
     @field_validator("upstreams_file")
     @classmethod

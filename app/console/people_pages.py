@@ -96,14 +96,17 @@ async def sign_in(v: AnonymousPostDep) -> Response:
     name, password = clean_name(_text(form, "name")), _text(form, "password")
     store, throttle = v.services.store, v.console.throttle
     first = await store.count_people() == 0
-    keys = (f"address:{_client(v)}", f"name:{name_key(name)}")
-    wait = max(throttle.wait(k) for k in keys)
+    # A name is throttled only once it names an account: before the first one, the admin token is what is guessed.
+    keys = (f"address:{_client(v)}",) if first else (f"address:{_client(v)}", f"name:{name_key(name)}")
+    admin_throttle = v.services.admin_throttle  # the admin token's, shared with the management API
+    wait = max(*(throttle.wait(k) for k in keys), admin_throttle.wait(_client(v)) if first else 0.0)
     if wait > 0:
         return _sign_in_page(v, 429, first=first, target=target, error="signin_wait", seconds=math.ceil(wait),
                              name=name)
     if first:
         token = _text(form, "token").strip()
         if not token or not v.services.is_admin(token):
+            admin_throttle.failed(_client(v))
             seconds = math.ceil(max(throttle.failed(k) for k in keys))
             return _sign_in_page(v, 401, first=True, target=target, error="signin_wrong_token", seconds=seconds,
                                  name=name)
@@ -124,6 +127,8 @@ async def sign_in(v: AnonymousPostDep) -> Response:
         person = found[0]
     for k in keys:
         throttle.succeeded(k)
+    if first:
+        admin_throttle.succeeded(_client(v))
     return await _open_session(v, person, target)
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -60,10 +58,22 @@ def new_browser_id() -> str:
 class Sessions:
     """Makes and checks CSRF tokens; seals one-time values for the next page."""
 
-    def __init__(self, key: bytes, lifetime_seconds: float) -> None:
-        self.key = key
+    def __init__(self, key_of: Callable[[], bytes], lifetime_seconds: float) -> None:
+        self.key_of = key_of
         self.lifetime = max(1, round(lifetime_seconds))
-        self.serializer = URLSafeTimedSerializer(key, salt="cadre-console-session")
+        self._key = b""
+        self._serializer: URLSafeTimedSerializer | None = None
+
+    @property
+    def key(self) -> bytes:
+        return self.key_of()
+
+    @property
+    def serializer(self) -> URLSafeTimedSerializer:
+        key = self.key_of()
+        if self._serializer is None or key != self._key:
+            self._key, self._serializer = key, URLSafeTimedSerializer(key, salt="cadre-console-session")
+        return self._serializer
 
     def seal_new_key(self, session: Session, key_id: str, secret: str, salt: str = "cadre-new-key") -> str:
         """A new key's secret (or an invitation link) for the page after the post (shown there once, then the
@@ -91,30 +101,3 @@ class Sessions:
         if not token or not browser:
             return False
         return hmac.compare_digest(token, self.csrf_token(browser, session))
-
-
-class Throttle:
-    """Failed sign-ins per client: after the n-th failure in a row the client waits 2**(n-1) seconds (at most
-    ``max_delay``) before its next attempt is even checked. Bounded memory: the oldest clients are forgotten."""
-
-    def __init__(self, max_delay: float = 900.0, max_clients: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_delay, self.max_clients, self.clock = max_delay, max_clients, clock
-        self._clients: OrderedDict[str, tuple[int, float]] = OrderedDict()  # client -> (failures, retry at)
-
-    def wait(self, client: str) -> float:
-        """Seconds before ``client`` may try again (0: now)."""
-        entry = self._clients.get(client)
-        return max(0.0, entry[1] - self.clock()) if entry else 0.0
-
-    def failed(self, client: str) -> float:
-        """Record a failure; return the wait it imposes."""
-        failures = self._clients.pop(client, (0, 0.0))[0] + 1
-        delay = min(2.0 ** (failures - 1), self.max_delay)
-        self._clients[client] = (failures, self.clock() + delay)
-        while len(self._clients) > self.max_clients:
-            self._clients.popitem(last=False)
-        return delay
-
-    def succeeded(self, client: str) -> None:
-        self._clients.pop(client, None)

@@ -1,10 +1,11 @@
-"""The console's shared state, built once in the lifespan: page templates, session signer, sign-in throttle."""
+"""The console's shared state, built once in the lifespan: page templates, the session signer, the sign-in
+throttle."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,7 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jinja2
 
 from app.config import Settings
-from app.console.sessions import Sessions, Throttle, console_key
+from app.console.sessions import Sessions, console_key
+from app.ops.throttle import Throttle
 
 CONSOLE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = CONSOLE_DIR / "templates"
@@ -25,7 +27,7 @@ class Console:
 
     pages: jinja2.Environment
     sessions: Sessions
-    throttle: Throttle
+    throttle: Throttle  # failed password sign-ins, per address and per name
     assets: str  # a digest of the static files, appended to their URLs so a new release is fetched at once
     zone: dt.tzinfo
 
@@ -51,8 +53,9 @@ def time_zone(name: str) -> dt.tzinfo:
         return dt.UTC
 
 
-def build_console(settings: Settings, admin_hashes: Iterable[str]) -> Console:
+def build_console(settings: Settings, admin_hashes: Callable[[], Iterable[str]]) -> Console:
+    """``admin_hashes``: the admin tokens' hashes now (they change with ``cadre token reset``)."""
     secret = settings.console_secret.get_secret_value() if settings.console_secret else None
     token = settings.admin_token.get_secret_value() if settings.admin_token else None
-    sessions = Sessions(console_key(secret, token, admin_hashes), settings.console_session_hours * 3600)
+    sessions = Sessions(lambda: console_key(secret, token, admin_hashes()), settings.console_session_hours * 3600)
     return Console(page_environment(), sessions, Throttle(), assets_digest(), time_zone(settings.console_time_zone))

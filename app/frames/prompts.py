@@ -58,8 +58,11 @@ def inject_completion(payload: dict[str, Any], text: str) -> dict[str, Any]:
     return payload
 
 
-def inject_responses(payload: dict[str, Any], text: str) -> dict[str, Any]:
-    """Responses: the frame is prepended to ``instructions``."""
-    own = payload.get("instructions")
-    payload["instructions"] = f"{text}\n\n{own}" if own else text
+def inject_responses(payload: dict[str, Any], text: str, role: str = "system") -> dict[str, Any]:
+    """Responses: the frame becomes the first item of ``input``, a message of its own (as in chat); the client's
+    ``instructions`` are left as they are, so the model sees where the frame ends and the client's text begins.
+    A string input becomes its user message."""
+    given = payload["input"]
+    items = [{"role": "user", "content": given}] if isinstance(given, str) else given
+    payload["input"] = [{"role": role, "content": text}, *items]
     return payload

@@ -16,6 +16,16 @@ _COMBINING = re.compile("[\u0300-\u036f]")
 _SEPARATORS = bytes(c if chr(c).isascii() and (chr(c).islower() or chr(c).isdigit()) else 32 for c in range(256))
 
 
+# C0 and C1 control characters (NUL included) and lone surrogates, which no database text column takes as they are.
+_UNSTORABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]+")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (NUL, line breaks ...) and lone surrogates turned into one space each run:
+    what a client wrote, made fit to be stored and shown."""
+    return _UNSTORABLE.sub(" ", text) if not text.isprintable() else text
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, typographic apostrophes made plain, "œ" and "æ" in two letters, "€" and "£"
     spelled: 'Vélos NEUFS à 499 €' -> 'velos neufs a 499  euros '. The same length for most text."""

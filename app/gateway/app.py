@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from app.errors import FrameRefusal, JudgeUnavailable, NotFound, RateLimited, Unauthenticated
+from app.errors import FrameRefusal, InvalidRequest, JudgeUnavailable, NotFound, RateLimited, Unauthenticated
 from app.frames import prompts
 from app.frames.records import Decision, Key, Published
 from app.gateway import payloads, synthetic
@@ -65,7 +65,8 @@ class Gateway:
         """auth -> payload -> frame -> révélateur (-> judge) -> injection -> upstream (-> answer check)."""
         decision = recording.decision
         key = await self.authenticate(request, services, decision)
-        payload = payloads.parse(await request.body(services.settings.max_body_bytes), endpoint)
+        payload = payloads.parse(await request.body(services.settings.max_body_bytes), endpoint,
+                                 services.refused_prompt_fields)
         decision.model = payload["model"]
         published = await services.cache.published(key.frame)
         if published is not None:
@@ -143,8 +144,11 @@ class Gateway:
         elif endpoint is payloads.COMPLETIONS:
             prompts.inject_completion(payload, published.prompt)
         else:
-            prompts.inject_responses(payload, published.prompt)
-        return orjson.dumps(payload)
+            prompts.inject_responses(payload, published.prompt, services.settings.injection_role)
+        try:
+            return orjson.dumps(payload)
+        except TypeError:  # orjson reads JSON nested 1,024 deep but writes 254 at most
+            raise InvalidRequest(both("error.body_too_deep"), param=None, code="invalid_json") from None
 
     @staticmethod
     async def refuse(request: Request, decision: Decision, key: Key, refusal: FrameRefusal, endpoint: Endpoint,

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from app.config.settings import PROMPT_FIELDS
 from app.errors import InvalidRequest
 from app.messages import both
 
@@ -65,8 +66,13 @@ def _exact_float(digits: str) -> orjson.Fragment:
     return orjson.Fragment(digits)  # written back as the client wrote it
 
 
-def parse(raw: bytes, endpoint: Endpoint) -> dict[str, Any]:
-    """The JSON body as a dict, with the fields Cadre needs present and of the right type."""
+MAX_MODEL = 200  # characters of a model name (the decision log's column; real names are far shorter)
+MAX_INT = 2**31 - 1  # the decision log's integer columns
+
+
+def parse(raw: bytes, endpoint: Endpoint, refused: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The JSON body as a dict, with the fields Cadre needs present and of the right type; a generation carrying
+    one of the ``refused`` prompt-building fields (``Settings.refused_prompt_fields``) is refused."""
     try:
         payload = loads(raw)
     except orjson.JSONDecodeError:
@@ -76,6 +82,10 @@ def parse(raw: bytes, endpoint: Endpoint) -> dict[str, Any]:
     model = payload.get("model")
     if not isinstance(model, str) or not model:
         raise _bad("error.model_required", "model", "missing_model" if model is None else "invalid_type")
+    if len(model) > MAX_MODEL or not model.isprintable():
+        raise _bad("error.model_invalid", "model", "invalid_model", maximum=MAX_MODEL)
+    if not refused.isdisjoint(payload):  # a few set lookups, no allocation: most requests carry none
+        _check_prompt_fields(payload, refused)
     stream = payload.get("stream")
     if stream is not None and not isinstance(stream, bool):
         raise _bad("error.stream_boolean", "stream", "invalid_type")
@@ -98,6 +108,13 @@ def parse(raw: bytes, endpoint: Endpoint) -> dict[str, Any]:
     return payload
 
 
+def _check_prompt_fields(payload: dict[str, Any], refused: frozenset[str]) -> None:
+    """A prompt-building field (``PROMPT_FIELDS``) set to anything but null or its value that changes nothing."""
+    for name, value in payload.items():
+        if name in refused and value is not None and value != PROMPT_FIELDS[name]:
+            raise _bad("error.prompt_field", name, "prompt_field_refused", field=name)
+
+
 def _check_messages(messages: Any) -> None:
     if not isinstance(messages, list) or not messages:
         raise _bad("error.messages_list", "messages", "invalid_type")
@@ -114,8 +131,13 @@ def usage_of(body: dict[str, Any]) -> tuple[int | None, int | None, int | None]:
     prompt = usage.get("prompt_tokens", usage.get("input_tokens"))
     completion = usage.get("completion_tokens", usage.get("output_tokens"))
     total = usage.get("total_tokens")
-    return (prompt if isinstance(prompt, int) else None, completion if isinstance(completion, int) else None,
-            total if isinstance(total, int) else None)
+    return _count(prompt), _count(completion), _count(total)
+
+
+def _count(value: Any) -> int | None:
+    """A token count an upstream reported, if it is one the decision log can hold (a hostile upstream's 2**63
+    stopped every later write on SQLite)."""
+    return value if type(value) is int and 0 <= value <= MAX_INT else None
 
 
 # ------------------------------------------------------------------------------- texts the révélateur reads

@@ -45,9 +45,10 @@ async def relay(request: Request, reply: Reply, frame_header: Header, decision: 
                 if not chunk:
                     continue
             last = chunk
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            # Whole events, cleaned of the upstream key (an "event: error" quoting it, a delta, any form of it).
+            await send({"type": "http.response.body", "body": reply.clean(chunk), "more_body": True})
         if held:  # the upstream ended without a blank line after its last event: passed on as it is
-            await send({"type": "http.response.body", "body": held, "more_body": True})
+            await send({"type": "http.response.body", "body": reply.clean(held), "more_body": True})
     except UpstreamError as exc:
         # An unfinished event is dropped, so that the error event reaches the client as an event of its own.
         decision.outcome, decision.code = "failed", exc.code

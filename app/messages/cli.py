@@ -35,6 +35,12 @@ CLI: dict[str, dict[str, str]] = {
         "fr": "étape sémantique non mesurée ({reason})",
         "en": "semantic stage not measured ({reason})",
     },
+    "cli.configured_token_stays": {
+        "fr": "attention : CADRE_ADMIN_TOKEN est défini ici ; les serveurs qui l'utilisent continuent de l'accepter "
+        "(le jeton remplacé ici ne compte que là où il n'est pas défini). Changez-le pour changer de jeton.",
+        "en": "warning: CADRE_ADMIN_TOKEN is set here; servers using it keep accepting it (the token replaced here "
+        "only counts where it is unset). Change it to change the token.",
+    },
     "cli.eval_file_missing": {
         "fr": "fichier d'évaluation introuvable : {name}",
         "en": "evaluation file not found: {name}",

@@ -12,6 +12,24 @@ CONFIG: dict[str, dict[str, str]] = {
     },
     "config.semantic_invalid": {"fr": "étape sémantique du révélateur mal réglée : {reason}",
                                 "en": "the révélateur's semantic stage is misconfigured: {reason}"},
+    "config.admin_token_short": {
+        "fr": "le jeton d'administration choisi doit compter au moins {minimum} caractères (il protège toute "
+        "l'entreprise) ; laissez CADRE_ADMIN_TOKEN vide pour que Cadre en génère un",
+        "en": "a chosen admin token must be at least {minimum} characters long (it guards the whole business); "
+        "leave CADRE_ADMIN_TOKEN unset to have Cadre generate one",
+    },
+    "config.bad_proxy_address": {
+        "fr": "« {entry} » n'est ni une adresse IP ni un réseau (ex. 10.0.0.5 ou 10.0.0.0/24)",
+        "en": "“{entry}” is neither an IP address nor a network (e.g. 10.0.0.5 or 10.0.0.0/24)",
+    },
+    "config.unknown_prompt_field": {
+        "fr": "champ inconnu : {names} (connus : {known})",
+        "en": "unknown field: {names} (known: {known})",
+    },
+    "config.bad_proxy_url": {
+        "fr": "une URL de proxy http:// est attendue, ex. http://proxy.exemple:3128",
+        "en": "an http:// proxy URL is expected, e.g. http://proxy.example:3128",
+    },
     "upstreams.invalid_file": {"fr": "{path} : fichier des amonts invalide.", "en": "{path}: invalid upstreams file."},
     "upstreams.unreadable": {"fr": "illisible ({kind}).", "en": "cannot be read ({kind})."},
     "upstreams.invalid_yaml": {"fr": "YAML invalide{where}.", "en": "invalid YAML{where}."},

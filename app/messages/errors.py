@@ -24,6 +24,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "fr": "Corps de requête trop grand (plus de {limit} octets).",
         "en": "Request body too large (over {limit} bytes).",
     },
+    "error.client_disconnected": {
+        "fr": "Le client est parti avant la fin de sa requête.",
+        "en": "The client left before its request was whole.",
+    },
     "error.unknown_endpoint": {"fr": "Point d'accès inconnu.", "en": "Unknown endpoint."},
     "error.invalid_api_key": {"fr": "Clé d'API inconnue ou révoquée.", "en": "Unknown or revoked API key."},
     "error.body_not_json": {
@@ -35,6 +39,20 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "The request body must be a JSON object.",
     },
     "error.model_required": {"fr": "« model » est obligatoire (texte).", "en": "“model” is required (a string)."},
+    "error.body_too_deep": {
+        "fr": "Le corps de la requête est imbriqué trop profondément (250 niveaux au plus).",
+        "en": "The request body is nested too deeply (250 levels at most).",
+    },
+    "error.model_invalid": {
+        "fr": "« model » : un nom de {maximum} caractères au plus, sans caractère de contrôle.",
+        "en": "“model”: a name of {maximum} characters at most, without control characters.",
+    },
+    "error.prompt_field": {
+        "fr": "Le champ « {field} » change la façon dont le modèle en amont construit le prompt et pourrait en "
+        "retirer le cadre : Cadre le refuse (un opérateur peut l'autoriser avec CADRE_ALLOWED_PROMPT_FIELDS).",
+        "en": "The field “{field}” changes how the upstream builds the prompt and could drop the frame from it: "
+        "Cadre refuses it (an operator may allow it with CADRE_ALLOWED_PROMPT_FIELDS).",
+    },
     "error.stream_boolean": {"fr": "« stream » doit être vrai ou faux.", "en": "“stream” must be a boolean."},
     "error.field_required": {"fr": "« {field} » est obligatoire.", "en": "“{field}” is required."},
     "error.prompt_type": {
@@ -68,15 +86,38 @@ ERRORS: dict[str, dict[str, str]] = {
         "fr": "Le modèle en amont n'a pas répondu à temps.",
         "en": "The upstream model did not answer in time.",
     },
+    "error.upstream_deadline": {
+        "fr": "La requête au modèle en amont a dépassé sa durée totale permise (CADRE_UPSTREAM_TOTAL_TIMEOUT).",
+        "en": "The request to the upstream model went past its total allowed time (CADRE_UPSTREAM_TOTAL_TIMEOUT).",
+    },
+    "error.upstream_busy_full": {
+        "fr": "Les {connections} connexions vers le modèle en amont sont occupées et trop de requêtes attendent "
+        "déjà : réessayez dans un instant.",
+        "en": "All {connections} connections to the upstream model are busy and too many requests are already "
+        "waiting: retry in a moment.",
+    },
+    "error.upstream_busy_wait": {
+        "fr": "Les {connections} connexions vers le modèle en amont sont restées occupées trop longtemps : "
+        "réessayez dans un instant.",
+        "en": "All {connections} connections to the upstream model stayed busy for too long: retry in a moment.",
+    },
     "error.upstream_broken": {
         "fr": "La réponse du modèle en amont s'est interrompue ({kind}).",
         "en": "The upstream answer broke off ({kind}).",
+    },
+    "error.upstream_unreadable": {
+        "fr": "Le modèle en amont a répondu dans un encodage que Cadre ne sait pas lire ({encoding}).",
+        "en": "The upstream answered in an encoding Cadre cannot read ({encoding}).",
     },
     "error.upstream_key_hidden": {"fr": "[clé amont masquée]", "en": "[upstream key hidden]"},
     # ---------------------------------------------------------------------------------- management API
     "error.invalid_admin_token": {
         "fr": "Jeton d'administration absent ou invalide.",
         "en": "Missing or invalid admin token.",
+    },
+    "error.too_many_attempts": {
+        "fr": "Trop de jetons d'administration erronés : réessayez dans {retry_after} s.",
+        "en": "Too many wrong admin tokens: retry in {retry_after} s.",
     },
     "error.invalid_actor": {
         "fr": "x-cadre-actor : un nom de {maximum} caractères au plus, sans caractère de contrôle.",

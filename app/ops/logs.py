@@ -54,6 +54,18 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+class HideQuery(logging.Filter):
+    """The access log without query strings: a client may put a key there (``?api_key=...``), and a log line is
+    read by more people than the key's owner. The path stays; ``?…`` says there was a query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        # uvicorn's access line: (client, method, path with query, HTTP version, status)
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str) and "?" in args[2]:
+            record.args = (args[0], args[1], args[2].partition("?")[0] + "?…", args[3], args[4])
+        return True
+
+
 def log_config(level: str, fmt: str = "json") -> dict[str, Any]:
     """The ``logging.config.dictConfig`` for ``cadre serve``: Cadre's and uvicorn's loggers on stderr, as JSON
     lines (``fmt`` json) or readable lines (text)."""
@@ -63,11 +75,13 @@ def log_config(level: str, fmt: str = "json") -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": "app.ops.logs.JsonFormatter"}, "text": {"()": "app.ops.logs.TextFormatter"}},
+        "filters": {"hide_query": {"()": "app.ops.logs.HideQuery"}},
         "handlers": {"default": handler},
         "loggers": {
             "cadre": {"handlers": ["default"], "level": level, "propagate": False},
             "uvicorn": {"handlers": ["default"], "level": level, "propagate": False},
             "uvicorn.error": {"level": level},
-            "uvicorn.access": {"handlers": ["default"], "level": level, "propagate": False},
+            "uvicorn.access": {"handlers": ["default"], "level": level, "propagate": False,
+                               "filters": ["hide_query"]},
         },
     }

@@ -21,7 +21,7 @@ from typing import Literal, TypeVar
 
 from app.frames.model import Frame
 from app.frames.records import Hit
-from app.frames.text import WORD, fold, split_words
+from app.frames.text import WORD, fold, printable, split_words
 from app.frames.text import words as text_words
 from app.frames.wordlists import WORDLISTS
 from app.revelateur.concepts import VOCABULARIES
@@ -263,7 +263,7 @@ def _excerpt(text: str, folded: str, char: int) -> str:
     if start:
         space = text.find(" ", start, char)
         start = space + 1 if space >= 0 else start
-    piece = " ".join(text[start:start + EXCERPT].split())
+    piece = " ".join(printable(text[start:start + EXCERPT]).split())
     if start + EXCERPT < len(text):
         piece = piece[:EXCERPT - 1].rsplit(" ", 1)[0] + "…"
     return ("…" + piece)[:EXCERPT] if start else piece[:EXCERPT]

@@ -21,6 +21,7 @@ import orjson
 from app.errors import CadreError, FrameRefusal, JudgeUnavailable
 from app.frames.links import console_url
 from app.frames.records import Decision, Hit, Published, priority_rank
+from app.frames.text import printable
 from app.messages import LANGUAGES, both, text
 from app.revelateur import priorities
 from app.revelateur.judge import Judge, NoAnswer, Verdict
@@ -185,8 +186,8 @@ def add_findings(decision: Decision, found: list[dict[str, Any]]) -> None:
 
 
 def excerpt(text: str) -> str:
-    """The first EXCERPT characters of ``text``, blanks made single."""
-    return " ".join(text[:EXCERPT * 2].split())[:EXCERPT]
+    """The start of the request, as the decision log keeps it: one line, printable, EXCERPT characters at most."""
+    return " ".join(printable(text[:EXCERPT * 2]).split())[:EXCERPT]
 
 
 # ------------------------------------------------------------------------------------------- priority

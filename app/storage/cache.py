@@ -1,4 +1,4 @@
-"""In-memory view of keys and published frames for the request path, kept fresh by the store's generation.
+"""In-memory view of keys, published frames and the admin tokens' hashes, kept fresh by the store's generation.
 
 Every write bumps a generation counter in the database; each process checks it every
 ``cache_check_interval`` seconds and, when it moved, reloads what it holds (the keys it knows, the frames
@@ -44,6 +44,7 @@ class Cache:
         self._pending: dict[tuple[str, str, int], asyncio.Future[Any]] = {}  # reads in flight, by entry
         self.reads = 0  # database reads made for missing entries (/metrics)
         self.today = dt.date.today()  # refreshed by watch(): cheaper than asking on every request
+        self.admin_hashes: frozenset[str] = frozenset()  # the stored admin tokens, reloaded with the rest
 
     def invalidate(self) -> None:
         self._keys = {}
@@ -128,6 +129,7 @@ class Cache:
             return False
         epoch = self.epoch
         keys, frames = await self._reload()
+        self.admin_hashes = frozenset(await self.store.admin_token_hashes())
         if epoch == self.epoch:  # no write through this process meanwhile (it dropped the cache: keep that)
             self._keys, self._frames, self._unpublished = keys, frames, {}
         self.generation = generation

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -16,9 +17,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.frames.records import DECISION_COLUMNS, DecisionRow, Version, iso
+from app.frames.text import printable
 from app.storage import schema as db
-from app.storage.base import StoreBase, version_of
-from app.storage.outcomes import StoreUnavailable
+from app.storage.base import DATABASE_ERRORS, StoreBase, version_of
+from app.storage.outcomes import RecordRejected, StoreUnavailable
+from app.storage.sqlite_direct import DATA_ERRORS as SQLITE_DATA_ERRORS
 from app.storage.sqlite_direct import Statement, direct_writer
 
 log = logging.getLogger("cadre.store")
@@ -63,6 +66,42 @@ def _sqlite_statements(rows: Sequence[DecisionRow]) -> list[Statement]:
     return statements
 
 
+# What a database says when it refuses a value rather than the connection (PostgreSQL's class 22 and 23 errors
+# through SQLAlchemy; Python's own errors binding a value for SQLite).
+DATA_ERRORS = (sa.exc.DataError, sa.exc.IntegrityError, *SQLITE_DATA_ERRORS)
+_WIDTHS = [getattr(db.decisions.c[name].type, "length", None) for name in DECISION_COLUMNS]
+_INTEGERS = [isinstance(db.decisions.c[name].type, sa.Integer) for name in DECISION_COLUMNS]
+_REQUIRED = [not db.decisions.c[name].nullable for name in DECISION_COLUMNS]
+# Filled from what a client or an upstream sent: emptied when a record is refused even once cleaned.
+_FROM_OUTSIDE = frozenset({"model", "code", "findings", "excerpt", "check_outcome", "priority_source"})
+MAX_INTEGER = 2**31 - 1
+
+
+def repaired_row(row: DecisionRow, strict: bool = False) -> DecisionRow:
+    """``row`` made fit for the decisions table: text printable and cut to its column's width, integers in range,
+    numbers finite; with ``strict``, the values that came from outside (model, excerpt, findings ...) emptied too,
+    so that what is left (time, key, frame, outcome, latency) is still recorded."""
+    values: list[Any] = []
+    for name, value, width, integer, required in zip(DECISION_COLUMNS, row, _WIDTHS, _INTEGERS, _REQUIRED,
+                                                     strict=True):
+        fixed = None if strict and name in _FROM_OUTSIDE else _fit(value, width, integer)
+        if fixed is None and required:
+            fixed = time.time() if name == "at" else 0.0 if name == "latency_ms" else "?"
+        values.append(fixed)
+    return tuple(values)
+
+
+def _fit(value: Any, width: int | None, integer: bool) -> Any:
+    """One value made fit for its column (None when it cannot be)."""
+    if isinstance(value, str):
+        return printable(value)[:width] if width else printable(value)
+    if integer:
+        return value if type(value) is int and -MAX_INTEGER <= value <= MAX_INTEGER else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return value if value is None or type(value) is int else None
+
+
 def _decision_dict(row: sa.Row[Any]) -> dict[str, Any]:
     d = dict(row._mapping)
     d["at"] = iso(d["at"])
@@ -92,16 +131,26 @@ class DecisionQueries(StoreBase):
 
     async def record_decisions(self, batch: Sequence[DecisionRow]) -> None:
         """Write a batch of decision records (``Decision.record()`` tuples) in one transaction. On an SQLite
-        file, from this thread when the write lock is free (``sqlite_direct``), else through the pool."""
+        file, from this thread when the write lock is free (``sqlite_direct``), else through the pool.
+        ``RecordRejected`` when the database refused a value (nothing of the batch is written), ``StoreUnavailable``
+        when it could not be reached."""
         if not batch:
             return
+        try:
+            await self._record(batch)
+        except DATA_ERRORS as exc:
+            raise RecordRejected(type(exc).__name__) from exc
+        except (*DATABASE_ERRORS, sqlite3.Error) as exc:
+            raise StoreUnavailable(type(exc).__name__) from exc
+
+    async def _record(self, batch: Sequence[DecisionRow]) -> None:
         sqlite = self.engine.dialect.name == "sqlite"
         statements = _sqlite_statements([_sqlite_row(row) for row in batch]) if sqlite else []
         if self.direct is not None and self.direct.write(statements, len(batch)):
             if self.direct.due:
                 await self._checkpoint()
             return
-        async with self.writing() as conn:
+        async with self.writer.begin() as conn:
             if statements:
                 driver = (await conn.get_raw_connection()).driver_connection
                 assert driver is not None

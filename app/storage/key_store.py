@@ -1,4 +1,4 @@
-"""Client keys, their rate-limit counts shared between replicas, and the admin tokens."""
+"""Client keys and their rate-limit counts shared between replicas."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _upsert_dialect(name: str) -> Any:
 
 
 class KeyQueries(StoreBase):
-    """Every statement about client keys and admin tokens."""
+    """Every statement about client keys."""
 
     async def create_key(self, frame: str, name: str, refusal_style: str = "error",
                          rate_limit: int | None = None) -> tuple[Key, str]:
@@ -119,35 +119,4 @@ class KeyQueries(StoreBase):
             rows = (await conn.execute(sa.select(db.api_keys).where(
                 db.api_keys.c.secret_hash.in_(digests), db.api_keys.c.revoked_at.is_(None)))).all()
             return {row.secret_hash: key_of(row) for row in rows}
-
-    # ---------------------------------------------------------------------------------- admin tokens
-    async def first_admin_token(self) -> str | None:
-        """Generate the admin token if none is stored yet, in one write transaction, so that workers starting
-        together make one token between them; None when there was one already."""
-        token = "cadre_admin_" + secrets.token_urlsafe(32)
-        async with self.writing() as conn:
-            if conn.dialect.name == "postgresql":
-                await conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242002)")
-            if await conn.scalar(sa.select(sa.func.count()).select_from(db.admin_tokens)):
-                return None
-            await conn.execute(db.admin_tokens.insert().values(token_hash=hash_secret(token), created_at=now()))
-        return token
-
-    async def create_admin_token(self) -> str:
-        """Generate an admin token, store its hash, return it (to be printed once)."""
-        token = "cadre_admin_" + secrets.token_urlsafe(32)
-        async with self.writing() as conn:
-            await conn.execute(db.admin_tokens.insert().values(token_hash=hash_secret(token), created_at=now()))
-        return token
-
-    async def reset_admin_tokens(self) -> str:
-        """Replace every stored admin token by a new one; return it (to be printed once)."""
-        async with self.writing() as conn:
-            await conn.execute(db.admin_tokens.delete())
-            await self._bump(conn)
-        return await self.create_admin_token()
-
-    async def admin_token_hashes(self) -> set[str]:
-        async with self.reading() as conn:
-            return set((await conn.execute(sa.select(db.admin_tokens.c.token_hash))).scalars())
 

@@ -20,6 +20,11 @@ class StoreUnavailable(StorageOutcome):
     """The database cannot be reached (or failed under the statement): try again shortly."""
 
 
+class RecordRejected(StorageOutcome):
+    """The database refused a value of the records written (too long, out of range, a NUL byte, a constraint):
+    writing them again as they are would fail again."""
+
+
 class InvalidSlug(StorageOutcome):
     """A frame slug that cannot name a frame (checked before any query)."""
 

@@ -27,6 +27,9 @@ log = logging.getLogger("cadre.store")
 CHECKPOINT_ROWS = 1000
 CACHE_KIB = 256  # this connection's page cache (SQLite's default: 2 MB)
 Statement = tuple[str, Sequence[Any], bool]  # (SQL, parameters, executemany)
+# SQLite refusing a value, not the write: a constraint, a value it cannot bind (an int over 64 bits, a lone
+# surrogate, an unknown type). Raised to the caller, which writes the batch's records one by one.
+DATA_ERRORS = (sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError, OverflowError, ValueError, TypeError)
 
 
 class DirectWriter:
@@ -60,7 +63,8 @@ class DirectWriter:
 
     def write(self, statements: Iterable[Statement], rows: int) -> bool:
         """Run ``statements`` (``rows`` records) in one transaction; False, with nothing written, when the
-        write lock is taken or SQLite fails."""
+        write lock is taken or SQLite fails; one of ``DATA_ERRORS``, with nothing written, when it refused a
+        value."""
         if not self.enabled:
             return False
         try:
@@ -77,6 +81,10 @@ class DirectWriter:
                 else:
                     conn.execute(sql, parameters)
             conn.execute("COMMIT")
+        except DATA_ERRORS:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
         except sqlite3.Error as exc:
             log.warning("decision log: direct write failed (%s), through aiosqlite instead", type(exc).__name__)
             if conn.in_transaction:

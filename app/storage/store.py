@@ -8,6 +8,7 @@ as HTTP errors.
 from __future__ import annotations
 
 from app.frames.model import SLUG
+from app.storage.admin_store import AdminQueries
 from app.storage.base import StoreBase, check_slug, hash_secret
 from app.storage.decision_store import DecisionQueries, ReportRows
 from app.storage.frame_store import CHECK_POLICIES, FrameQueries
@@ -18,8 +19,8 @@ __all__ = ["CHECK_POLICIES", "KEY_PREFIX", "MAX_RATE_LIMIT", "REFUSAL_STYLES", "
            "check_slug", "hash_secret"]
 
 
-class Store(FrameQueries, KeyQueries, DecisionQueries, PeopleQueries, StoreBase):
-    """Frames, keys and admin tokens, decisions, people of the console."""
+class Store(FrameQueries, KeyQueries, AdminQueries, DecisionQueries, PeopleQueries, StoreBase):
+    """Frames, keys and admin tokens, decisions, people of the console and their sessions."""
 
     async def close(self) -> None:
         if self.direct is not None:

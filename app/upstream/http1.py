@@ -6,24 +6,27 @@ tracing or per-request header objects. aiohttp's ``ClientSession`` spent a quart
 loop on that machinery; this client writes the request in one call from bytes built once per upstream and
 reads the answer with httptools (uvicorn's parser, already a dependency). Measured in bench/README.md.
 
-What it does keep from a serious client: keep-alive connections reused most-recent first and dropped after
-``KEEPALIVE`` seconds idle; a connect timeout and a read timeout (the longest wait for the next bytes);
-back-pressure on streamed answers (reading pauses while the relay lags); chunked, sized and read-until-close
-bodies; interim 1xx answers skipped; TLS with certificate and host name checked.
+This module is one connection and its answers; ``app.upstream.pool`` keeps the connections. What it does keep
+from a serious client: keep-alive connections reused most-recent first and dropped after ``KEEPALIVE`` seconds
+idle; a connect timeout and a read timeout (the longest wait for the next bytes); a total deadline per request;
+a cap on the connections open at once, with a bounded queue of requests waiting for one; an HTTP proxy (a
+CONNECT tunnel for https, absolute-form requests for http); back-pressure on streamed answers (reading pauses
+while the relay lags); chunked, sized and read-until-close bodies; interim 1xx answers skipped; TLS with
+certificate and host name checked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ssl
-import time
 from collections.abc import AsyncIterator
-from typing import cast
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, cast
 
 import httptools
 
-KEEPALIVE = 60.0  # seconds an idle connection is kept
+if TYPE_CHECKING:
+    from app.upstream.pool import Pool
+
 PAUSE_ABOVE = 256 * 1024  # bytes of a streamed answer buffered before reading pauses
 
 
@@ -48,14 +51,28 @@ class InvalidResponse(HTTPError):
     """What came back is not HTTP/1.1."""
 
 
+class PoolBusy(HTTPError):
+    """Every connection the pool may open is busy, and the queue of requests waiting for one is full (``full``),
+    or the wait for one lasted longer than the connect timeout: nothing was sent."""
+
+    def __init__(self, full: bool) -> None:
+        super().__init__("queue full" if full else "no connection free in time")
+        self.full = full
+
+
+class DeadlineExceeded(TimeoutError):
+    """The request's total deadline passed."""
+
+
 class Response:
     """One answer: status and raw headers once the head arrived, then the body, read whole or as it comes."""
 
-    __slots__ = ("_buffered", "_chunks", "_connection", "_error", "_waiter", "complete", "interim", "pausing",
-                 "raw_headers", "status")
+    __slots__ = ("_buffered", "_chunks", "_connection", "_error", "_waiter", "complete", "deadline", "interim",
+                 "pausing", "raw_headers", "status")
 
-    def __init__(self, connection: _Connection) -> None:
+    def __init__(self, connection: _Connection, deadline: float) -> None:
         self._connection = connection
+        self.deadline = deadline  # loop time by which the whole answer must have arrived
         self.status = 0  # 0 until the head arrived
         self.raw_headers: list[tuple[bytes, bytes]] = []
         self.complete = False
@@ -81,11 +98,17 @@ class Response:
 
     # ---------------------------------------------------------------------- read by the caller
     async def _wait(self) -> None:
-        """Until the connection brings something, at most the read timeout."""
-        connection = self._connection
-        loop = connection.pool.loop
+        """Until the connection brings something, at most the read timeout (or what is left to the deadline)."""
+        pool = self._connection.pool
+        loop = pool.loop
+        wait, error = pool.read_timeout, TimeoutError
+        left = self.deadline - loop.time()
+        if left < wait:
+            if left <= 0:
+                raise DeadlineExceeded()
+            wait, error = left, DeadlineExceeded
         waiter = self._waiter = loop.create_future()
-        timer = loop.call_later(connection.pool.read_timeout, _time_out, waiter)
+        timer = loop.call_later(wait, _time_out, waiter, error)
         try:
             await waiter
         finally:
@@ -134,9 +157,9 @@ class Response:
             self._connection.close()
 
 
-def _time_out(waiter: asyncio.Future[None]) -> None:
+def _time_out(waiter: asyncio.Future[None], error: type[TimeoutError] = TimeoutError) -> None:
     if not waiter.done():
-        waiter.set_exception(TimeoutError())
+        waiter.set_exception(error())
 
 
 class _Connection(asyncio.Protocol):
@@ -180,6 +203,7 @@ class _Connection(asyncio.Protocol):
         if self.transport is not None and not self.lost:
             self.transport.close()
         self.lost = True
+        self.pool.forget(self)  # its place is free for a request waiting for one
 
     def resume(self) -> None:
         if self.paused and not self.lost:
@@ -235,94 +259,3 @@ class _Connection(asyncio.Protocol):
 def _until_close(headers: list[tuple[bytes, bytes]]) -> bool:
     """True when the body is delimited by the connection closing (no Content-Length, not chunked)."""
     return not any(name.lower() in (b"content-length", b"transfer-encoding") for name, _ in headers)
-
-
-class Pool:
-    """Keep-alive connections to one base URL (http or https) and the requests sent on them."""
-
-    def __init__(self, base_url: str, headers: dict[str, str], connect_timeout: float, read_timeout: float) -> None:
-        url = urlsplit(base_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise ValueError(f"not an http(s) URL: {base_url!r}")
-        self.host = url.hostname
-        self.port = url.port or (443 if url.scheme == "https" else 80)
-        self.prefix = url.path.rstrip("/")
-        self.ssl = ssl.create_default_context() if url.scheme == "https" else None
-        self.connect_timeout, self.read_timeout = connect_timeout, read_timeout
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        default_port = self.port == (443 if self.ssl else 80)
-        lines = [f"host: {host if default_port else f'{host}:{self.port}'}",
-                 *(f"{name}: {value}" for name, value in headers.items())]
-        self._head = ("\r\n".join(lines) + "\r\n").encode("latin-1")
-        self._idle: list[_Connection] = []
-        self._open: set[_Connection] = set()
-        self._closed = False
-        self.loop = asyncio.get_running_loop()  # a pool is made inside the loop that uses it
-
-    async def request(self, method: str, path: str, body: bytes | None) -> Response:
-        """Send the request (a JSON body, or none) and wait for the head of its answer (not the body)."""
-        connection = self._take() or await self._connect()
-        response = connection.response = Response(connection)
-        start = f"{method} {self.prefix}{path} HTTP/1.1\r\n".encode("latin-1") + self._head
-        if body is None:
-            message = start + b"\r\n"
-        else:
-            message = b"%bcontent-type: application/json\r\ncontent-length: %d\r\n\r\n%b" % (start, len(body), body)
-        transport = connection.transport
-        if transport is None or connection.lost or transport.is_closing():  # closed right after it opened
-            raise ConnectFailed(ConnectionResetError("connection closed before the request was sent"))
-        transport.write(message)
-        try:
-            await response.head()
-        except BaseException:
-            response.close()
-            raise
-        return response
-
-    def _take(self) -> _Connection | None:
-        """The most recently used idle connection still open, if any."""
-        idle = self._idle
-        while idle:
-            connection = idle.pop()
-            transport = connection.transport
-            if connection.lost or transport is None or transport.is_closing():
-                continue
-            if time.monotonic() - connection.idle_since > KEEPALIVE:
-                connection.close()
-                continue
-            return connection
-        return None
-
-    async def _connect(self) -> _Connection:
-        if self._closed:
-            raise Disconnected("client closed")
-        try:
-            async with asyncio.timeout(self.connect_timeout):
-                transport, connection = await self.loop.create_connection(
-                    lambda: _Connection(self), self.host, self.port, ssl=self.ssl,
-                    server_hostname=self.host if self.ssl else None)
-        except OSError as exc:  # refused, unreachable, unknown host, TLS (ssl.SSLError is an OSError)
-            raise ConnectFailed(exc) from exc
-        connection.transport = transport  # uvloop may call connection_made only after this returns
-        self._open.add(connection)
-        return connection
-
-    def release(self, connection: _Connection) -> None:
-        if self._closed:
-            connection.close()
-            return
-        connection.idle_since = now = time.monotonic()
-        idle = self._idle
-        # The least recently used ones are at the front: drop those idle for too long (a cheap look each time).
-        while idle and now - idle[0].idle_since > KEEPALIVE:
-            idle.pop(0).close()
-        idle.append(connection)
-
-    def forget(self, connection: _Connection) -> None:
-        self._open.discard(connection)
-
-    async def close(self) -> None:
-        self._closed = True
-        self._idle.clear()
-        for connection in list(self._open):
-            connection.close()

@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]  # missing from typeshed
 
 import orjson
 
 from app.config.upstreams_file import DEFAULT_NAME, Route
 from app.errors import UpstreamError
 from app.upstream.client import Upstream
+from app.upstream.pool import Proxy
 
 if TYPE_CHECKING:
     from app.config import Settings
@@ -42,9 +45,12 @@ class Upstreams:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Upstreams:
-        """The default upstream and those of CADRE_UPSTREAMS_FILE, sharing the timeouts."""
+        """The default upstream and those of CADRE_UPSTREAMS_FILE, sharing the timeouts, limits and proxies."""
         def client(base_url: str, key: str | None, name: str) -> Upstream:
-            return Upstream(base_url, key, settings.upstream_connect_timeout, settings.upstream_read_timeout, name)
+            return Upstream(base_url, key, settings.upstream_connect_timeout, settings.upstream_read_timeout, name,
+                            total_timeout=settings.upstream_total_timeout,
+                            max_connections=settings.upstream_max_connections,
+                            max_waiting=settings.upstream_max_waiting, proxy=proxy_for(base_url, settings))
 
         default = client(settings.upstream_base_url, settings.upstream_key(), DEFAULT_NAME)
         routes = [(route, client(route.base_url, route.api_key, route.name)) for route in settings.upstream_routes()]
@@ -93,6 +99,18 @@ class Upstreams:
 
     async def close(self) -> None:
         await asyncio.gather(*(upstream.close() for upstream in self.all))
+
+
+def proxy_for(base_url: str, settings: Settings) -> Proxy | None:
+    """The proxy an upstream is reached through: CADRE_HTTPS_PROXY or CADRE_HTTP_PROXY by its scheme (they fall
+    back to HTTPS_PROXY and HTTP_PROXY), unless CADRE_NO_PROXY (or NO_PROXY) names its host."""
+    url = urlsplit(base_url)
+    proxy = settings.https_proxy if url.scheme == "https" else settings.http_proxy
+    if not proxy or not url.hostname:
+        return None
+    if settings.no_proxy and proxy_bypass_environment(url.netloc, {"no": settings.no_proxy}):
+        return None
+    return Proxy.of(proxy)
 
 
 async def _models_of(upstream: Upstream) -> tuple[list[Any], str]:

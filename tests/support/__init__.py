@@ -22,7 +22,7 @@ import uvicorn
 from app.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository
-ADMIN_TOKEN = "test-admin-token-0123456789"
+ADMIN_TOKEN = "test-admin-token-0123456789-abcdefghijkl"  # 32 characters at least (CADRE_ADMIN_TOKEN)
 ADMIN = {"authorization": f"Bearer {ADMIN_TOKEN}"}
 UPSTREAM_KEY = "sk-upstream-SECRET-never-leak"  # the upstream's key in every test's settings: it must never leak
 PUBLIC_URL = "http://cadre.test"

@@ -10,6 +10,7 @@ import json
 import re
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ class FakeUpstream:
     compress: bool = False  # gzip a JSON answer when the client accepts it, as upstreams behind a CDN do
     reply_text: str = REPLY_TEXT
     stream_text: str | None = None  # a text streamed as one more delta after the "tok{i} " ones
+    usage: dict[str, Any] | None = None  # the usage of non-streamed answers instead of USAGE (a hostile upstream's)
     # The judge: a request whose model is ``judge_model`` is answered with ``judge_answer`` (the assistant's
     # text) after ``judge_delay`` seconds, or per ``judge_mode`` (ok | error500 | error401 | garbage), and
     # recorded in ``judge_requests``, not ``requests``; ``judge_answered`` counts the answers sent.
@@ -62,6 +64,8 @@ class FakeUpstream:
     embed_map: dict[str, list[float]] = field(default_factory=dict)
     embed_default: tuple[float, ...] = (0.0, 0.0, 1.0)
     embed_delay: float = 0.0
+    # A hostile or careless upstream sending back the key it got, in one form (see LEAKS), on every path.
+    leak: str | None = None
     requests: list[Received] = field(default_factory=list)
     gate: threading.Event = field(default_factory=threading.Event)
     gate_released_by_client: bool | None = None
@@ -71,9 +75,10 @@ class FakeUpstream:
     def reset(self) -> None:
         self.mode, self.delay, self.chunk_delay, self.chunks = "ok", 0.0, 0.0, 5
         self.split_usage = self.compress = False
-        self.reply_text, self.stream_text = REPLY_TEXT, None
+        self.reply_text, self.stream_text, self.usage = REPLY_TEXT, None, None
         self.models = ("fake-model",)
         self.embed_map, self.embed_default, self.embed_delay = {}, (0.0, 0.0, 1.0), 0.0
+        self.leak = None
         self.judge_answer, self.judge_delay, self.judge_mode, self.judge_answered = JUDGE_FITS, 0.0, "ok", 0
         self.judge_answers = {}
         self.watch_answer = "{}"
@@ -122,6 +127,10 @@ class FakeUpstream:
             return
         self.requests.append(received)
         path = scope["path"]
+        if self.leak is not None:
+            await _leak(send, self.leak, (headers.get("authorization") or "")[7:], path,
+                        isinstance(body, dict) and body.get("stream") is True)
+            return
         if path.endswith("/models"):
             await _json(send, 200, {"object": "list", "data": [
                 {"id": name, "object": "model", "created": 0, "owned_by": "fake"} for name in self.models]})
@@ -160,7 +169,7 @@ class FakeUpstream:
             "/v1/completions") else "chat"
         if not stream:
             gzipped = self.compress and "gzip" in headers.get("accept-encoding", "")
-            await _json(send, 200, _complete(kind, self.reply_text), gzipped=gzipped)
+            await _json(send, 200, _complete(kind, self.reply_text, self.usage), gzipped=gzipped)
             return
         await self._stream(receive, send, kind)
 
@@ -230,6 +239,67 @@ class FakeUpstream:
         await send({"type": "http.response.body", "body": event[cut:], "more_body": True})
 
 
+LEAKS = ("plain", "escaped", "masked", "gzip", "deflate", "headers", "stream", "answer", "models")
+
+
+def escaped(text: str) -> str:
+    """Every character of ``text`` as a JSON \\u escape: the same string once decoded."""
+    return "".join(f"\\u{ord(c):04x}" for c in text)
+
+
+def masked(key: str) -> str:
+    """A key as OpenAI quotes a wrong one: its first characters, asterisks, its last four."""
+    return f"{key[:8]}{'*' * 24}…{key[-4:]}"
+
+
+async def _leak(send: Any, how: str, key: str, path: str, stream: bool) -> None:
+    """Answer with the key in it, ``how``: in an error (plain, \\u-escaped, masked, gzip or deflate encoded), in
+    headers, in a streamed error event, in a 200 answer, in the models list."""
+    def error(text: str) -> dict[str, Any]:
+        return {"error": {"message": f"Incorrect API key provided: {text}.", "type": "invalid_request_error",
+                          "param": None, "code": "invalid_api_key"}}
+
+    if how == "models" or path.endswith("/models"):
+        await _json(send, 200, {"object": "list", "data": [
+            {"id": "fake-model", "object": "model", "created": 0, "owned_by": key},
+            {"id": "other-model", "object": "model", "created": 0, "owned_by": masked(key)}]})
+    elif how == "plain":
+        await _json(send, 401, error(key))
+    elif how == "escaped":
+        body = json.dumps(error("KEY")).replace("KEY", escaped(key)).encode()
+        await _raw(send, 401, body, [(b"content-type", b"application/json")])
+    elif how == "masked":
+        await _json(send, 401, error(masked(key)))
+    elif how in ("gzip", "deflate"):
+        raw = json.dumps(error(key)).encode()
+        body = gzip.compress(raw) if how == "gzip" else zlib.compress(raw)
+        await _raw(send, 401 if how == "gzip" else 500, body,
+                   [(b"content-type", b"application/json"), (b"content-encoding", how.encode())])
+    elif how == "headers":
+        await _json(send, 200, _complete("chat", "Bonjour."), [
+            (b"x-ratelimit-limit-requests", key.encode()), (b"x-ratelimit-remaining-requests", b"99"),
+            (b"x-request-id", f"req-{key}".encode()), (b"x-debug-key", key.encode()),
+            (b"set-cookie", f"session={key}".encode()), (b"openai-organization", masked(key).encode())])
+    elif stream:  # "stream" or "answer", streamed: in a delta (escaped) and in an error event (plain, masked)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/event-stream")]})
+        delta = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "fake-model",
+                 "choices": [{"index": 0, "delta": {"content": "KEY"}, "finish_reason": None}]}
+        for event in (b"data: " + json.dumps(delta).replace("KEY", escaped(key)).encode() + b"\n\n",
+                      b"event: error\ndata: " + json.dumps(error(f"{key} ({masked(key)})")).encode() + b"\n\n",
+                      b"data: [DONE]\n\n"):
+            await send({"type": "http.response.body", "body": event, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    else:  # a 200 answer quoting the key, plain and masked
+        await _json(send, 200, _complete("chat", f"Votre clé : {key}, soit {masked(key)}."))
+
+
+async def _raw(send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 async def _watch_disconnect(receive: Any, gone: asyncio.Event) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
@@ -251,15 +321,15 @@ async def _json(send: Any, status: int, obj: Any, extra: list[tuple[bytes, bytes
 USAGE = {"prompt_tokens": 42, "completion_tokens": 7, "total_tokens": 49}
 
 
-def _complete(kind: str, text: str) -> dict[str, Any]:
+def _complete(kind: str, text: str, usage: dict[str, Any] | None = None) -> dict[str, Any]:
     if kind == "chat":
         return {"id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": "fake-model",
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                             "finish_reason": "stop", "logprobs": None}], "usage": USAGE}
+                             "finish_reason": "stop", "logprobs": None}], "usage": usage or USAGE}
     if kind == "completions":
         return {"id": "cmpl-fake", "object": "text_completion", "created": 1, "model": "fake-model",
                 "choices": [{"index": 0, "text": text, "finish_reason": "stop", "logprobs": None}],
-                "usage": USAGE}
+                "usage": usage or USAGE}
     return {"id": "resp_fake", "object": "response", "created_at": 1, "status": "completed",
             "model": "fake-model", "output": [{"type": "message", "id": "msg_fake", "status": "completed",
                                                "role": "assistant", "content": [

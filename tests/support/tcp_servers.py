@@ -101,14 +101,16 @@ class HangingUp(TcpServer):
         self.requests += 1
 
 
-def certificate(folder: Path) -> tuple[Path, Path]:
-    """(certificate, key) of a self-signed certificate for 127.0.0.1, made with the openssl command."""
+def certificate(folder: Path, name: str | None = None) -> tuple[Path, Path]:
+    """(certificate, key) of a self-signed certificate for 127.0.0.1 (and the host ``name``, if given), made with
+    the openssl command."""
     if shutil.which("openssl") is None:
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but there is no openssl command (.ci/run installs it)")
         pytest.skip("no openssl command to make a test certificate")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                    "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+                    "subjectAltName=IP:127.0.0.1" + (f",DNS:{name}" if name else ""),
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=30)
     return cert, key
