@@ -73,7 +73,7 @@ class Caller:
     def done(self, outcome: str, code: str | None = None) -> None:
         self.decision.outcome, self.decision.code = outcome, code
         self.decision.latency_ms = (time.perf_counter() - self.started) * 1000
-        self.services.decisions.add(self.decision)
+        self.services.add_decision(self.decision)  # counted by check outcome too, as the gateway's
 
 
 class Refused(Exception):
