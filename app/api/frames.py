@@ -19,6 +19,7 @@ from app.frames.rules import lint
 from app.messages import both
 from app.revelateur.judge import NoAnswer
 from app.revelateur.review import findings
+from app.revelateur.review import outcome as hits_outcome
 from app.revelateur.watch import suggestions
 from app.storage.store import MAX_RATE_LIMIT, check_slug
 
@@ -153,7 +154,7 @@ async def check_request(slug: str, body: CheckIn, _: AdminDep, services: Service
     hits = published.checker.check(body.prompt)
     found: list[dict[str, Any]] = [{**f, "excerpt": h.excerpt}
                                    for f, h in zip(findings(hits, "request"), hits, strict=True)]
-    priority, judged, outcome = None, None, "off_frame" if found else "fits"
+    priority, judged, outcome = None, None, hits_outcome(hits)
     if not found and services.semantic is not None:  # bounded like the refuse policy's request path
         close = await services.semantic.now(published, body.prompt, services.settings.semantic_timeout)
         if close is not None:

@@ -190,6 +190,7 @@ class Hit:
     kind: Literal["refusal", "lexicon"]
     field: str  # "refusals[2]", "lexicon.banned[0]"
     excerpt: str  # the request around the match, at most 200 characters
+    sure: bool = True  # False: only a watched word of a place limit, without what the refusal limits ("to check")
 
     def as_dict(self) -> dict[str, str]:
         """JSON-ready form."""

@@ -43,7 +43,7 @@ class Finding(BaseModel):
 class Check(BaseModel):
     """Whether a request fits the frame, and the refusal the gateway would give when it does not."""
 
-    outcome: Literal["fits", "off_frame"]
+    outcome: Literal["fits", "off_frame", "to_check"]
     findings: list[Finding]
     refusal: str | None = Field(description="The refusal, in the frame's language, with the console link.")
     frame: str = Field(description="The frame and version checked against: slug@version.")
@@ -153,12 +153,14 @@ def build(services: Callable[[], Services], key_source: Callable[[], str | None]
             return failed(refused.error)
         hits = published.checker.check(text)
         found = review.findings(hits, "request")
-        caller.decision.check_outcome = "off_frame" if hits else "fits"
+        outcome = review.outcome(hits)
+        sure = [h for h in hits if h.sure]
+        caller.decision.check_outcome = outcome
         caller.decision.findings = orjson.dumps(found).decode() if found else None
         if review.keep_excerpt(caller.services.settings.store_excerpts, flagged=bool(hits), refused=False):
             caller.decision.excerpt = hits[0].excerpt if hits else review.excerpt(text)
-        refusal = review.refusal(published, hits, caller.services.settings.public_url, "off_frame") if hits else None
-        result = Check(outcome="off_frame" if hits else "fits",
+        refusal = review.refusal(published, sure, caller.services.settings.public_url, "off_frame") if sure else None
+        result = Check(outcome=outcome,
                        findings=[Finding(item=h.item, kind=h.kind, field=h.field, excerpt=h.excerpt) for h in hits],
                        refusal=refusal.message if refusal else None, frame=published.header.decode())
         caller.done("forwarded")

@@ -46,6 +46,9 @@ class _Rule:
     field: str
     label: str  # banned terms: the label of the term
     groups: tuple[Group, ...] = ()
+    # A place limit ("Pas de leçons hors de la métropole de Rennes"): the label of what it limits ("leçons"). A
+    # hit on its watch list alone (a place: "Saint-Malo") is sure only with that nearby; else it is to check.
+    limits: str | None = None
 
 
 class Checker:
@@ -91,17 +94,21 @@ class Checker:
             return []
         seen = marks(found, words, where, self._breaks)
         affirmed, denied = occurrences(found, seen)
-        hits: list[tuple[int, _Rule]] = []
+        hits: list[tuple[int, _Rule, bool]] = []
         for rule in self.rules:
+            sure = True
             if rule.kind == "lexicon":
                 at = self._banned_at(rule, affirmed)
             else:
                 found_at = self._refusal_at(rule, affirmed, denied, words)
                 at = None if found_at is None or _talked_about(found_at, where.clause, seen) else found_at[0]
+                if at is not None and rule.limits is not None and found_at is not None:
+                    sure = _near([list(found_at), affirmed.get(rule.limits, [])]) is not None
             if at is not None:
-                hits.append((at, rule))
+                hits.append((at, rule, sure))
         hits.sort(key=lambda h: h[0])
-        return [Hit(r.item, r.kind, r.field, _excerpt(text, folded, where.char_of(folded, at))) for at, r in hits]
+        return [Hit(r.item, r.kind, r.field, _excerpt(text, folded, where.char_of(folded, at)), sure)
+                for at, r, sure in hits]
 
     def talks(self, text: str) -> bool:
         """Whether ``text`` talks about a refusal rather than asking for it: explains it, declines it, says what
@@ -277,16 +284,20 @@ def compile_checker(frame: Frame) -> Checker:
     language, vocab = frame.language, VOCABULARIES[frame.language]
     context = context_stems(frame)
     watched = watch_words(frame)
+    limited = {refusal: place_limited(refusal, language) for refusal in frame.refusals}
     rules: list[_Rule] = []
     for i, refusal in enumerate(frame.refusals):
         found = groups(refusal, language, context, guess=not watched.get(refusal)) if refusal.strip() else ()
         if watched.get(refusal):
             partial = partial_words(watched[refusal], refusal, found, language)
             watched[refusal] = [w for w in watched[refusal] if w not in partial]
+        limits = None
         if watched.get(refusal):
             found = (*found, Group((frozenset({f"w:{i}"}),)))  # any one watched word hits the refusal
+            if limited.get(refusal):
+                limits = f"a:{i}"
         if found:
-            rules.append(_Rule(refusal, "refusal", f"refusals[{i}]", "", found))
+            rules.append(_Rule(refusal, "refusal", f"refusals[{i}]", "", found, limits))
     for j, term in enumerate(frame.lexicon.banned):
         if WORD.search(fold(term)):
             rules.append(_Rule(term, "lexicon", f"lexicon.banned[{j}]", f"b:{j}"))
@@ -299,8 +310,10 @@ def compile_checker(frame: Frame) -> Checker:
         elif label.startswith("l:"):
             builder.add([label[2:]], label, "literal")
     for i, refusal in enumerate(frame.refusals):
+        if limited.get(refusal) and watched.get(refusal):
+            builder.add(limited[refusal], f"a:{i}", "literal")
         for other in VOCABULARIES:  # a watched word may be of the other language ("sparkling" for a French frame)
-            builder.add(watched.get(refusal, ()), f"w:{i}", "literal", language=other)
+            builder.add(watched.get(refusal, ()), f"w:{i}", "literal" if other == language else "word", language=other)
     if outside:
         stop = WORDLISTS[language].stop
         builder.add([w for w in text_words(frame.offer) if w not in stop and len(w) > 2], OFFER)
@@ -315,6 +328,18 @@ def compile_checker(frame: Frame) -> Checker:
     index = builder.build()
     labelled = [p for p, labels in builder.entries.items() if any(v[:2] in ("c:", "l:", "b:", "w:") for v in labels)]
     return Checker(language, rules, index, Typos(index, labelled))
+
+
+def place_limited(refusal: str, language: str) -> list[str]:
+    """What a refusal limits to an area, when it is a place limit ("No weddings outside Norfolk" -> ["weddings"]):
+    the words before its exception word ("outside", "hors"), without the refusal's "no"; [] for other refusals
+    and for a sector limit ("No clients outside hospitality"), which the families read."""
+    words = split_words(fold(refusal))
+    vocab, stop = VOCABULARIES[language], WORDLISTS[language].stop
+    cut = next((k for k, w in enumerate(words) if w in vocab.exceptions), None)
+    if not cut or any(g.outside is not None for g in groups(refusal, language, frozenset(), guess=False)):
+        return []
+    return [w for w in words[:cut] if w not in stop and w not in vocab.negations and len(w) > 2]
 
 
 def watch_words(frame: Frame) -> dict[str, list[str]]:

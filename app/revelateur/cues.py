@@ -172,7 +172,8 @@ def marks(found: list[Found], words: list[str], where: Layout, breaks: frozenset
 def occurrences(found: list[Found], seen: Marks) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """Positions of each label, affirmed and denied; reported words count for neither. A banned term counts
     wherever it is used: under a negation too ("no more cheap deals"), but not in someone else's words (agreed
-    to or not: a review that says "cheap") nor quoted as a word. A phrase is denied when a negation reaches its
+    to or not: a review that says "cheap"), nor quoted as a word, nor ruled out in a request that says what we
+    do not do ("explique qu'on ne fait pas de dépannage 24h/24"). A phrase is denied when a negation reaches its
     first or its last word ("la déclaration de revenus du foyer reste à sa charge")."""
     affirmed: dict[str, list[int]] = {}
     denied: dict[str, list[int]] = {}
@@ -181,7 +182,8 @@ def occurrences(found: list[Found], seen: Marks) -> tuple[dict[str, list[int]], 
             if label in CUES:
                 continue
             if label.startswith("b:"):
-                if not (seen.reported[start] or seen.mentioned[start]):
+                ruled_out = seen.negated[start] and seen.talk and seen.talk_clauses is None  # "say we don't do X"
+                if not (seen.reported[start] or seen.mentioned[start] or ruled_out):
                     affirmed.setdefault(label, []).append(start)
             elif seen.reported[start] and not seen.agree:
                 continue

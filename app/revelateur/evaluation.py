@@ -226,8 +226,14 @@ def evaluate(eval_dir: Path, split: str = "holdout", watch: dict[str, list[Watch
         slug, text = row["frame"], row["text"]
         checker = checkers[slug]
         hits = checker.check(text)
-        predicted, items = ("against", tuple(h.item for h in hits)) if hits else ("fits", ())
-        if not hits and near is not None and not checker.talks(text):
+        sure = [h for h in hits if h.sure]
+        predicted, items = ("against", tuple(h.item for h in sure)) if sure else ("fits", ())
+        if hits and not sure:  # only a place the owner watches, without what the refusal limits: to check
+            predicted, items = "to_check", tuple(h.item for h in hits)
+            if judge is not None:
+                said = judge(slug, frames[slug], text)
+                predicted, items = ("against", (said,)) if said else ("fits", ())
+        elif not hits and near is not None and not checker.talks(text):
             predicted, items = "to_check", (near,)
             if judge is not None:
                 said = judge(slug, frames[slug], text)

@@ -3,7 +3,8 @@ what it finds "to check". Pure but for the stages it is handed.
 
 Under ``flag`` (``after_answer``), both run once the answer was sent and the decision is added to the log when
 they are done (``add``): the semantic stage in its worker, sampled when full; the judge only on a request the
-semantic stage found to check (or, with no semantic stage, on every request, as before). Under ``refuse``
+semantic stage found to check, or the lexical stage did (a place the owner watches, named alone), or, with no
+semantic stage, on every request. Under ``refuse``
 (``before_forwarding``), a request the lexical stage let through is scored on the request path only when a
 judge can confirm it, bounded by ``CADRE_SEMANTIC_TIMEOUT``; a semantic hit alone never refuses: with no
 judge, the semantic stage runs after the answer and the request is recorded to check.
@@ -55,7 +56,7 @@ def after_answer(semantic: SemanticStage | None, judge: Judge | None, seen: revi
         return
 
     def scored(found: Verdict | None) -> None:
-        if record_semantic(decision, found, seen) and judge is not None:
+        if (record_semantic(decision, found, seen) or decision.check_outcome == "to_check") and judge is not None:
             review.judge_later(judge, seen, decision, add)
         else:
             add(decision)
@@ -67,7 +68,7 @@ async def before_forwarding(semantic: SemanticStage | None, judge: Judge, seen: 
                             decision: Decision, timeout: float) -> CadreError | None:
     """Under ``refuse`` with a judge: the semantic stage on the request path (bounded), the judge on what is to
     check (or on every request when there is no semantic stage); the refusal or error to answer with, or None."""
-    if semantic is not None:
+    if semantic is not None and decision.check_outcome != "to_check":  # the lexical stage's "to check" is judged
         found = await semantic.now(seen.published, seen.text, timeout)
         if not record_semantic(decision, found, seen):
             return None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
@@ -50,16 +50,18 @@ def review(text: str, published: Published, decision: Decision, public_url: str,
     hits = published.checker.check(text)
     seen = Review(published, text, public_url, excerpts)
     _record(decision, hits, "request")
-    if hits and published.policy == "refuse":
-        seen.refusal = refusal(published, hits, public_url, "off_frame")
+    sure = [h for h in hits if h.sure]
+    if sure and published.policy == "refuse":
+        seen.refusal = refusal(published, sure, public_url, "off_frame")
     if keep_excerpt(excerpts, flagged=bool(hits), refused=seen.refusal is not None):
         decision.excerpt = hits[0].excerpt if hits else excerpt(text)
     return seen
 
 
 def check_answer(seen: Review, answer: str, decision: Decision) -> FrameRefusal | None:
-    """Check a non-streamed answer's text; under ``refuse``, the refusal that replaces a breaking one."""
-    hits = seen.published.checker.check(answer)
+    """Check a non-streamed answer's text; under ``refuse``, the refusal that replaces a breaking one (a place
+    named alone, "to check", never replaces an answer)."""
+    hits = [h for h in seen.published.checker.check(answer) if h.sure]
     if not hits:
         return None
     _record(decision, hits, "answer")
@@ -71,7 +73,7 @@ def check_answer(seen: Review, answer: str, decision: Decision) -> FrameRefusal 
 
 def check_stream(seen: Review, answer: str, decision: Decision) -> None:
     """Check a streamed answer's text once it was relayed: recorded, never replaced."""
-    hits = seen.published.checker.check(answer)
+    hits = [h for h in seen.published.checker.check(answer) if h.sure]
     _record(decision, hits, "answer")
     if hits and keep_excerpt(seen.excerpts, flagged=True, refused=False) and decision.excerpt is None:
         decision.excerpt = excerpt(seen.text)
@@ -92,9 +94,19 @@ def refusal(published: Published, hits: list[Hit], public_url: str, template: st
                                  url=console_url(public_url, published.slug))
 
 
-def findings(hits: list[Hit], source: str) -> list[dict[str, str]]:
-    """Hits as the decision log records them (no excerpt: what is kept of the text is ``excerpt``)."""
-    return [{"item": h.item, "kind": h.kind, "field": h.field, "source": source} for h in hits]
+def findings(hits: list[Hit], source: str) -> list[dict[str, Any]]:
+    """Hits as the decision log records them (no excerpt: what is kept of the text is ``excerpt``); a hit that
+    is only to check says so."""
+    return [{"item": h.item, "kind": h.kind, "field": h.field, "source": source} | ({} if h.sure else {"sure": False})
+            for h in hits]
+
+
+Outcome = Literal["fits", "off_frame", "to_check"]
+
+
+def outcome(hits: list[Hit]) -> Outcome:
+    """``off_frame`` when a hit is sure, ``to_check`` when the only hits are a place named alone, else ``fits``."""
+    return "off_frame" if any(h.sure for h in hits) else "to_check" if hits else "fits"
 
 
 def _record(decision: Decision, hits: list[Hit], source: str) -> None:
@@ -105,7 +117,10 @@ def _record(decision: Decision, hits: list[Hit], source: str) -> None:
     found = findings(hits, source)
     if decision.findings:
         found = [*orjson.loads(decision.findings), *found]
-    decision.check_outcome, decision.findings = "off_frame", orjson.dumps(found).decode()
+    said = outcome(hits)
+    if decision.check_outcome != "off_frame" or said == "off_frame":
+        decision.check_outcome = said
+    decision.findings = orjson.dumps(found).decode()
 
 
 # ---------------------------------------------------------------------------------------------- judge
