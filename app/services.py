@@ -144,7 +144,7 @@ async def start_services(settings: Settings, admin: bool = True) -> Services:
 
 
 def semantic_stage(settings: Settings, upstreams: Upstreams) -> SemanticStage | None:
-    """The semantic stage of the settings (imported only when on: it needs numpy and a model package)."""
+    """The semantic stage of the settings (imported only when on; numpy only comes with a local model)."""
     if settings.semantic == "off":
         return None
     from app.revelateur.semantic.stage import SemanticStage as Stage

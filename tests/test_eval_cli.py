@@ -27,7 +27,7 @@ def eval_dir(tmp_path: Path) -> Path:
         "slug: boulangerie\nlanguage: fr\nname: Le Fournil\noffer: Pains au levain vendus en boutique\n"
         f"audience: Habitants du quartier\nrefusals: [{DELIVERY}]\nlexicon:\n  banned: [premium]\n",
         encoding="utf-8")
-    (tmp_path / "unseen.jsonl").write_text("\n".join(
+    (tmp_path / "blind.jsonl").write_text("\n".join(
         json.dumps({"frame": "boulangerie", "text": t, "label": lab, "item": it, "note": note})
         for t, lab, it, note in ROWS) + "\n", encoding="utf-8")
     (tmp_path / "watch").mkdir()
@@ -49,13 +49,13 @@ def test_eval_measures_watch_lists_the_semantic_stage_and_the_judge(tmp_path: Pa
     upstream.judge_answers = {
         "Kwikoo": json.dumps({"fits": False, "priority": None, "refusal": DELIVERY, "why": "Une livraison."}),
         "Zoupla": json.dumps({"fits": True, "priority": None, "refusal": None, "why": "Une réponse."})}
-    done = cadre("eval", "--dir", eval_dir(tmp_path), "--split", "unseen", "--semantic", "upstream",
+    done = cadre("eval", "--dir", eval_dir(tmp_path), "--split", "blind", "--semantic", "upstream",
                  "--semantic-model", "fake-embed", "--semantic-threshold", "0.5", "--judge", "judge-model",
                  "--base-url", upstream_url, "--api-key", "sk-test")
     assert done.returncode == 0, done.stderr
     no_traceback(done)
     out = done.stdout
-    assert out.startswith("=== split: unseen (leave-frames-out")
+    assert out.startswith("=== split: blind (leave-frames-out")
     lexical = block(out, "lexical")
     assert lexical["all"][1:8] == ["6", "1.000", "0.333", "0.500", "1", "0", "2"]  # only the banned term
     assert lexical["[kind]"][1] == "0/2" and lexical["[banned]"][1] == "1/1"
@@ -75,6 +75,6 @@ def test_eval_refuses_a_watch_list_for_a_refusal_the_frame_does_not_have(tmp_pat
     folder = eval_dir(tmp_path)
     (folder / "watch" / "boulangerie.yaml").write_text("slug: boulangerie\nwatch:\n  Pas de gâteaux: [tarte]\n",
                                                         encoding="utf-8")
-    done = cadre("eval", "--dir", folder, "--split", "unseen", "--semantic", "off")
+    done = cadre("eval", "--dir", folder, "--split", "blind", "--semantic", "off")
     assert done.returncode == 1 and "Pas de gâteaux" in done.stderr
     no_traceback(done)

@@ -210,6 +210,20 @@ def test_the_upstream_semantic_stage_uses_its_embeddings_endpoint(serve: Any, up
     assert logged(served, 2)[0]["check_outcome"] == "fits"
 
 
+def test_the_semantic_budget_samples_out_what_is_beyond_its_rate(serve: Any, upstream: FakeUpstream) -> None:
+    """A budget of one score every 100 s: of 5 requests, the first is scored, the 4 others sampled out (counted),
+    and every one is answered and logged."""
+    embedding_upstream(upstream)
+    served = start(serve, semantic="upstream", semantic_model="fake-embed", semantic_threshold=0.5,
+                   semantic_rate=0.01)
+    for _ in range(5):
+        assert chat(served, "A repair page for electric scooters").choices[0].message.content
+    records = logged(served, 5)
+    assert [r["check_outcome"] for r in records].count("to_check") == 1
+    assert metric(served, "cadre_semantic_scored_total") == 1
+    assert metric(served, "cadre_semantic_sampled_out_total") == 4
+
+
 def test_a_full_semantic_queue_samples_requests_out_and_never_holds_them(serve: Any,
                                                                          upstream: FakeUpstream) -> None:
     """Queue of 1 and an embeddings endpoint that takes 2 s: of 6 requests sent together, every answer comes

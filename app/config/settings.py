@@ -213,6 +213,11 @@ class Settings(BaseSettings):
         64, ge=1, description="Requests the semantic stage holds at most (waiting or being scored); beyond, a "
         "request is not scored (counted in cadre_semantic_sampled_out_total) rather than slowed.",
     )
+    semantic_rate: float = Field(
+        20.0, gt=0, description="Requests the semantic stage scores per second at most (a budget, with bursts of "
+        "as many); beyond, a request is not scored (counted in cadre_semantic_sampled_out_total), so that under "
+        "a load the stage never takes the CPU the requests need. 20 a second is far above a small team's traffic.",
+    )
     semantic_timeout: float = Field(
         0.5, gt=0, description="Seconds the semantic stage may take on the request path (refuse policy with a "
         "judge only); then the lexical verdict stands.",

