@@ -2,12 +2,12 @@
 
     python frames/eval/stats.py
 
-Checks: every line of dev.jsonl, test.jsonl, holdout.jsonl, unseen.jsonl and blind.jsonl parses and has exactly the
+Checks: every line of dev, test, holdout, unseen, unseen2 and blind (.jsonl) parses and has exactly the
 keys frame, text, label, item, note; every frame slug is one of frames/eval/frames/*.yaml; a request is in
 the frame's language family (not checked automatically: reviewed by hand; unseen.jsonl has a few
 cross-language requests on purpose); label is "fits" or "off_frame"; an off_frame item is exactly one of
 that frame's refusals or lexicon.banned entries, and a fits item is null; no request text appears twice
-(within a split or across splits). In unseen.jsonl and blind.jsonl every note also starts with a kind tag in brackets,
+(within a split or across splits). In unseen, unseen2 and blind every note also starts with a kind tag in brackets,
 one of OFF_TAGS for off_frame and FIT_TAGS for fits. Items never hit are listed for holdout, unseen and blind
 (each covers every item of the frames it uses) and for all splits together. Exits 1 on the first
 problem found. Reads nothing but this folder.
@@ -25,7 +25,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 KEYS = {"frame", "text", "label", "item", "note"}
 SPLITS = ("dev", "test", "holdout", "unseen", "unseen2", "blind")
-# unseen.jsonl and blind.jsonl: frames of other trades; their notes open with a kind tag.
+# unseen, unseen2 and blind: frames of other trades; their notes open with a kind tag.
 TAGGED = ("unseen", "unseen2", "blind")
 OFF_TAGS = ("[literal]", "[kind]", "[paraphrase]", "[place]", "[crosslang]", "[banned]")
 FIT_TAGS = ("[hard-fit]", "[everyday]")
