@@ -154,7 +154,7 @@ def build(services: Callable[[], Services], key_source: Callable[[], str | None]
         hits = published.checker.check(text)
         found = review.findings(hits, "request")
         outcome = review.outcome(hits)
-        sure = [h for h in hits if h.sure]
+        sure = review.sure_hits(hits)
         caller.decision.check_outcome = outcome
         caller.decision.findings = orjson.dumps(found).decode() if found else None
         if review.keep_excerpt(caller.services.settings.store_excerpts, flagged=bool(hits), refused=False):

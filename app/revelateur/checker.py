@@ -102,7 +102,7 @@ class Checker:
             else:
                 found_at = self._refusal_at(rule, affirmed, denied, words)
                 at = None if found_at is None or _talked_about(found_at, where.clause, seen) else found_at[0]
-                if at is not None and rule.limits is not None and found_at is not None:
+                if found_at is not None and at is not None and rule.limits is not None:
                     sure = _near([list(found_at), affirmed.get(rule.limits, [])]) is not None
             if at is not None:
                 hits.append((at, rule, sure))
@@ -343,11 +343,11 @@ def place_limited(refusal: str, language: str) -> list[str]:
 
 
 _MEASURES = {
-    "fr": frozenset({"moins", "plus", "avant", "apres", "au-dela", "seul", "seule", "minimum", "maximum", "un", "une",
-                     "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "douze", "mois",
-                     "semaine", "semaines", "jours", "heures", "ans", "nuit", "nuits"}),
+    "fr": frozenset({"moins", "plus", "avant", "apres", "au-dela", "seul", "seule", "minimum", "maximum", "deux",
+                     "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "douze", "mois", "semaine",
+                     "semaines", "jours", "heures", "ans", "nuit", "nuits"}),
     "en": frozenset({"under", "less", "fewer", "more", "longer", "shorter", "over", "before", "after", "minimum",
-                     "maximum", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                     "maximum", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                      "twelve", "months", "weeks", "days", "hours", "years", "dark", "night"}),
 }
 

@@ -24,6 +24,7 @@ import yaml
 
 from app.frames.model import Frame, WatchList
 from app.revelateur.checker import Checker, compile_checker
+from app.revelateur.review import sure_hits
 
 # dev, test, and since their figures were read (2026-12-06) unseen and unseen2, were tuned on; holdout and blind
 # are only run
@@ -228,7 +229,7 @@ def evaluate(eval_dir: Path, split: str = "holdout", watch: dict[str, list[Watch
         slug, text = row["frame"], row["text"]
         checker = checkers[slug]
         hits = checker.check(text)
-        sure = [h for h in hits if h.sure]
+        sure = sure_hits(hits)
         predicted, items = ("against", tuple(h.item for h in sure)) if sure else ("fits", ())
         if hits and not sure:  # only a place the owner watches, without what the refusal limits: to check
             predicted, items = "to_check", tuple(h.item for h in hits)

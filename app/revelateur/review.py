@@ -50,7 +50,7 @@ def review(text: str, published: Published, decision: Decision, public_url: str,
     hits = published.checker.check(text)
     seen = Review(published, text, public_url, excerpts)
     _record(decision, hits, "request")
-    sure = [h for h in hits if h.sure]
+    sure = sure_hits(hits)
     if sure and published.policy == "refuse":
         seen.refusal = refusal(published, sure, public_url, "off_frame")
     if keep_excerpt(excerpts, flagged=bool(hits), refused=seen.refusal is not None):
@@ -61,7 +61,7 @@ def review(text: str, published: Published, decision: Decision, public_url: str,
 def check_answer(seen: Review, answer: str, decision: Decision) -> FrameRefusal | None:
     """Check a non-streamed answer's text; under ``refuse``, the refusal that replaces a breaking one (a place
     named alone, "to check", never replaces an answer)."""
-    hits = [h for h in seen.published.checker.check(answer) if h.sure]
+    hits = sure_hits(seen.published.checker.check(answer))
     if not hits:
         return None
     _record(decision, hits, "answer")
@@ -73,7 +73,7 @@ def check_answer(seen: Review, answer: str, decision: Decision) -> FrameRefusal 
 
 def check_stream(seen: Review, answer: str, decision: Decision) -> None:
     """Check a streamed answer's text once it was relayed: recorded, never replaced."""
-    hits = [h for h in seen.published.checker.check(answer) if h.sure]
+    hits = sure_hits(seen.published.checker.check(answer))
     _record(decision, hits, "answer")
     if hits and keep_excerpt(seen.excerpts, flagged=True, refused=False) and decision.excerpt is None:
         decision.excerpt = excerpt(seen.text)
@@ -102,6 +102,11 @@ def findings(hits: list[Hit], source: str) -> list[dict[str, Any]]:
 
 
 Outcome = Literal["fits", "off_frame", "to_check"]
+
+
+def sure_hits(hits: list[Hit]) -> list[Hit]:
+    """The hits that are against the frame, without those only to check (a watched place named alone)."""
+    return [h for h in hits if h.sure]
 
 
 def outcome(hits: list[Hit]) -> Outcome:
