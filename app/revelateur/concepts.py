@@ -301,7 +301,8 @@ FR = Vocabulary(
     post_negations=("n'est pas", "ne sont pas", "n'est plus", "ne sont plus", "ne fait pas partie",
                     "ne font pas partie", "c'est non", "n'est pas possible", "reste à sa charge",
                     "restent à sa charge", "reste à leur charge", "restent à leur charge", "reste à la charge",
-                    "restent à la charge"),
+                    "restent à la charge", "refusé", "refusée", "refusés", "refusées", "ne sont pas admis",
+                    "ne sont pas acceptés", "ne sera pas accepté", "ne seront pas acceptés"),
     breaks=frozenset({"mais", "et", "puis", "donc", "car", "parce", "cependant", "pourtant", "alors", "sinon"}),
     talk=(
         # explains, weighs up
@@ -327,7 +328,8 @@ FR = Vocabulary(
         "oriente _ vers", "orienter _ vers", "orientez _ vers", "redirige _ vers", "renvoie _ vers",
         "renvoyer vers", "diriger vers", "indiquer un autre", "indiquer une autre", "cabinet spécialisé",
         "prestataire spécialisé", "prestataire externe", "prestataire de paie", "gestionnaire de paie",
-        "cabinet partenaire",
+        "cabinet partenaire", "il faut passer par", "faut passer par", "doit passer par", "devez passer par",
+        "doivent passer par",
         # denies what was named before: "explique que nous ne …", "on ne le fait pas"
         "que nous ne", "qu'on ne", "que l'on ne", "que je ne", "que nous n", "qu'on n", "que l'on n", "que je n",
         *_anaphoric_denials(
@@ -348,7 +350,10 @@ FR = Vocabulary(
     ),
     mention=("mot", "terme", "expression", "évitant", "éviter", "évite", "sans le mot", "sans les mots", "bannir",
              "interdit", "sans parler de", "sans parler d", "sans mentionner", "sans utiliser", "sans employer",
-             "sans dire", "sans le _", "sans la _", "sans les _", "sans l _", "sans nous _", "sans se _"),
+             "sans dire", "sans le _", "sans la _", "sans les _", "sans l _", "sans nous _", "sans se _",
+             # takes words out of a text: "réécris-le en enlevant « cosy »"
+             "enlever", "enlevant", "enlève", "enlevez", "retirer", "retirant", "retire", "retirez", "supprimer",
+             "supprimant", "supprime", "supprimez"),
     agree=("oui", "que oui", "réponse positive", "répondre oui", "réponds oui", "dire oui", "dis oui", "dis-lui oui",
            "accepter", "accepte", "acceptons", "d'accord", "confirmer", "confirme", "confirmant",
            "bien sûr", "avec plaisir", "volontiers", "pas de souci", "pas de problème", "aucun problème",
@@ -588,7 +593,8 @@ EN = Vocabulary(
     ),
     post_negations=("is not", "are not", "isn't", "aren't", "was not", "were not", "is no longer",
                     "are no longer", "not something we", "isn't something we", "is off the table",
-                    "are off the table", "is not possible", "isn't possible"),
+                    "are off the table", "is not possible", "isn't possible", "refused", "turned away",
+                    "not admitted", "not accepted", "not allowed"),
     breaks=frozenset({"but", "and", "then", "so", "because", "however", "although", "though", "whereas", "while",
                       "instead"}),
     talk=(
@@ -630,12 +636,16 @@ EN = Vocabulary(
         "wondering whether", "enquired about", "enquiring about", "enquiry about", "inquiry about",
         "review that", "review saying", "who says", "who said", "who wrote", "who asked", "quote from", "quoting",
         "a review", "the review", "google review", "review from", "review by", "this review", "her review",
+        "tripadvisor review", "trustpilot review", "facebook review", "yelp review", "star review",
+        "online review",
         "his review", "their review", "that review", "this comment", "a comment", "the comment", "her comment",
         "his comment",
     ),
     mention=("word", "term", "phrase", "buzzword", "avoid", "avoiding", "without the word", "ban", "banned",
              "without mentioning", "without using", "without saying", "never say", "don't say", "don't use the",
-             "without _ it", "without _ them", "without _ us", "without _ ourselves"),
+             "without _ it", "without _ them", "without _ us", "without _ ourselves",
+             # takes words out of a text: "rewrite it removing 'bespoke'"
+             "remove", "removing", "delete", "deleting"),
     agree=("yes", "say yes", "saying yes", "confirm", "confirming", "accept", "accepting", "agree", "agreeing",
            "happy to", "of course", "no problem", "no worries", "go ahead"),
     inner_negations=frozenset({"without", "non"}),

@@ -27,7 +27,7 @@ CUES = frozenset({NEG, NEG_BACK, TALK, SOFT, REPORT, MENTION, AGREE, NEUTRAL})
 SCOPE = 7  # words a negation reaches, within its clause
 BACK_SCOPE = 4  # words before "are not" that it denies
 REPORT_REACH = 12  # words of reported speech after "asked if"
-REPORT_TO_QUOTE = 4  # words between "l'avis" and the quote it introduces ("l'avis Google de Sandrine : « ... »")
+REPORT_TO_QUOTE = 6  # words between "l'avis" and the quote it introduces ("l'avis Google de Sandrine : « ... »")
 MENTION_REACH = 4  # words after "the word" that are quoted as words
 
 _OPEN, _CLOSE, _TOGGLE = frozenset("«“"), frozenset("»”"), frozenset("\"'`")

@@ -24,7 +24,8 @@ ABOUT = {
     "holdout": "written blind to the matcher, on the frames the word lists were written with",
     "unseen": "new trades; tuned on since its figures were read (2026-12-06)",
     "unseen2": "new trades, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind": "leave-frames-out, first batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind2": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "all": "dev + test + holdout",
 }
 
@@ -122,6 +123,7 @@ def _tag_line(report: Evaluation, tag: str) -> str:
 
 
 def default_splits(eval_dir: Path) -> list[str]:
-    """Today's split (the hold-out) and the leave-frames-out one when the folder has it."""
-    return ["holdout", *(["blind"] if (eval_dir / "blind.jsonl").exists() else [])]
+    """Today's split (the hold-out) and the newest leave-frames-out one the folder has."""
+    newest = next((s for s in ("blind2", "blind") if (eval_dir / f"{s}.jsonl").exists()), None)
+    return ["holdout", *([newest] if newest else [])]
 

@@ -56,6 +56,9 @@ def forms(word: str, language: str, kind: str = "word") -> frozenset[str]:
         return frozenset({word, word + "s"})
     found = _fr_forms(word, kind) if language == "fr" else _en_forms(word, kind)
     found.update(VOCABULARIES[language].irregular.get(word, ()))
+    if kind == "term" and len(word) >= 5:  # "prix cassés" is also "prix cassé"
+        for base in _bases(word, language) - {word}:
+            found |= forms(base, language, "noun")
     return frozenset(found)
 
 
@@ -125,15 +128,21 @@ def related(word: str, language: str) -> frozenset[str]:
     """``word``, its likely bases (plural, feminine, participle taken off) and the words of its family one
     derivation away; words of fewer than 4 letters are not made. Over-generation only adds forms that requests
     seldom hold."""
-    base_rules, family = (_FR_BASES, _FR_FAMILY) if language == "fr" else (_EN_BASES, _EN_FAMILY)
-    found = {word}
-    for end, repl in base_rules:
-        if word.endswith(end) and len(word) - len(end) + len(repl) >= 4:
-            found.add(word[:len(word) - len(end)] + repl)
+    family = _FR_FAMILY if language == "fr" else _EN_FAMILY
+    found = set(_bases(word, language))
     for base in list(found):
         for end, repl in family:
             if base.endswith(end) and len(base) - len(end) + len(repl) >= 4:
                 found.add(base[:len(base) - len(end)] + repl)
+    return frozenset(found)
+
+
+def _bases(word: str, language: str) -> frozenset[str]:
+    """``word`` and its likely bases: plural, feminine, participle taken off (never fewer than 4 letters)."""
+    found = {word}
+    for end, repl in _FR_BASES if language == "fr" else _EN_BASES:
+        if word.endswith(end) and len(word) - len(end) + len(repl) >= 4:
+            found.add(word[:len(word) - len(end)] + repl)
     return frozenset(found)
 
 

@@ -4,7 +4,8 @@ word itself), and the slots become groups, the ways a request can hit the refusa
 "Pas de vente de vélos neufs" in a bike-repair frame is one group of two slots, *vente* and *neuf*: *vélo*
 repeats the offer, so it does not make the refusal distinct. "No tree felling or stump grinding" is two groups.
 "No treatment without an assessment" needs a treatment affirmed and an assessment denied. "No clients outside
-hospitality and retail" names the sectors that are allowed.
+hospitality and retail" names the sectors that are allowed. "Pas de plateaux pour plus de 40 personnes" is the
+platters and a quantity beyond the line (``app.revelateur.bounds``), not the word "40".
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.frames.model import Frame
-from app.frames.text import fold, stem
+from app.frames.text import fold, split_words, stem
 from app.frames.text import words as text_words
 from app.frames.wordlists import WORDLISTS
+from app.revelateur.bounds import Bound, bound, is_number
 from app.revelateur.concepts import VOCABULARIES, Concept
 from app.revelateur.phrases import IndexBuilder, Labels, PhraseIndex
 
 CLIENT_WORK = "c:client_work"  # a request for our work, the context of an "outside" refusal
+QUANTITY = "q:"  # a quantity beyond the line the refusal draws ("plus de 40 personnes"): read per request
 
 _TOKEN = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 _SPLITS = frozenset(",;:()[]/|")
@@ -145,10 +148,16 @@ def groups(text: str, language: str, context: frozenset[str], guess: bool = True
         required = distinct_slots([item.labels for items in by_mode["normal"] for item in items])
         negated = distinct_slots([item.labels for items in by_mode["inverted"] for item in items])
         return (Group(required, negated),) if negated else ()
+    line = bound(text, language)
     found: list[Group] = []
     for items in by_mode["normal"]:
+        if line is not None:
+            items = [item for item in items if not _draws(item, line, language)]
         core = [item.labels for item in items if not _is_context(item, context, stop)]
         core += [need for labels in core for need in _needs(labels, concepts) if need not in core]
+        if line is not None:  # the line, with what it measures ("plateaux", even when the offer names them)
+            core = core or [frozenset().union(*(item.labels for item in items))]
+            core = [*(slot for slot in core if slot), frozenset({QUANTITY})]
         group = Group(distinct_slots(core))
         if core and group not in found:
             found.append(group)
@@ -156,6 +165,12 @@ def groups(text: str, language: str, context: frozenset[str], guess: bool = True
         if lighter is not None and lighter not in found:
             found.append(lighter)
     return tuple(found)
+
+
+def _draws(item: _Item, line: Bound, language: str) -> bool:
+    """Whether the item is one of the words that draw the line ("plus de", "40", "personnes"): the quantity
+    stands for them."""
+    return all(w in line.words or is_number(w, language) for w in item.words)
 
 
 def _lighter(group: Group) -> Group | None:
@@ -193,3 +208,34 @@ def partial_words(words: list[str], refusal: str, found: tuple[Group, ...], lang
         return set()
     own = {stem(w) for w in text_words(refusal)}
     return {word for word in words if len(ws := text_words(word)) == 1 and stem(ws[0]) in own}
+
+
+def place_limited(refusal: str, language: str) -> list[str]:
+    """What a refusal limits to an area, when it is a place limit ("No weddings outside Norfolk" -> ["weddings"]):
+    the words before its exception word ("outside", "hors"), without the refusal's "no"; [] for other refusals
+    and for a sector limit ("No clients outside hospitality"), which the families read."""
+    words = split_words(fold(refusal))
+    vocab, stop = VOCABULARIES[language], WORDLISTS[language].stop
+    cut = next((k for k, w in enumerate(words) if w in vocab.exceptions), None)
+    if not cut or any(g.outside is not None for g in groups(refusal, language, frozenset(), guess=False)):
+        return []
+    return [w for w in words[:cut] if w not in stop and w not in vocab.negations and len(w) > 2]
+
+
+_MEASURES = {
+    "fr": frozenset({"moins", "plus", "avant", "apres", "au-dela", "seul", "seule", "minimum", "maximum", "deux",
+                     "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "douze", "mois", "semaine",
+                     "semaines", "jours", "heures", "ans", "nuit", "nuits"}),
+    "en": frozenset({"under", "less", "fewer", "more", "longer", "shorter", "over", "before", "after", "minimum",
+                     "maximum", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                     "twelve", "months", "weeks", "days", "hours", "years", "dark", "night"}),
+}
+
+
+def measured(refusal: str, language: str) -> bool:
+    """Whether a refusal draws a line a meaning cannot see: a place ("outside Norfolk"), a size, a time or an
+    age ("under 5 kg a week", "less than three months before", "moins de 16 ans", "after dark"). Close to such a
+    refusal in meaning is close to the offer itself (the same weddings, lessons, house calls): the semantic stage
+    leaves it to the words (watch lists) and the judge."""
+    words = split_words(fold(refusal))
+    return bool(place_limited(refusal, language)) or any(w.isdigit() or w in _MEASURES[language] for w in words)
