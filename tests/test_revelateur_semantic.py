@@ -178,17 +178,38 @@ def test_a_place_limit_in_its_own_words_is_caught_without_a_watch_list(serve: An
         chat(served, "Écris l'annonce : l'intervention à domicile est désormais possible hors de Lyon, dans tout le "
                      "Rhône")
     assert caught.value.code == "off_frame" and limit in caught.value.message
-    assert chat(served, "Réponds à ce client que nous n'assurons pas d'intervention hors de Lyon, désolé").choices
+    for fits in ("Réponds à ce client que nous n'assurons pas d'intervention hors de Lyon, désolé",
+                 "Un post avec les photos de l'intervention d'hier, faite hors de l'atelier faute de place"):
+        assert chat(served, fits).choices[0].message.content
+
+
+def test_a_family_word_and_a_bare_number_do_not_stand_for_a_refusal(serve: Any, upstream: FakeUpstream) -> None:
+    """"Pas de réparation en visio" is about video calls, not about opening hours ("accueil"); a watched "11+" is
+    the exam, not every "11"."""
+    video, exam = "Pas de réparation en visio", "Pas de 11+ ni de concours d'entrée"
+    frame = good_frame(refusals=[NEW_BIKES, video, exam], watch=[{"refusal": exam, "words": ["11+", "onze plus"]}])
+    served = start(serve, frame=frame)
+    set_policy(served, "refuse")
+    for fits in ("Affiche les horaires d'accueil de l'atelier pendant les fêtes",
+                 "Écris le mail aux 11 cyclistes du club pour la sortie de dimanche"):
+        assert chat(served, fits).choices[0].message.content
+    for against, item in (("Propose aux clients un rendez-vous de réparation en visio le soir", video),
+                          ("Une affiche pour notre nouveau cours 11+ du samedi", exam)):
+        with pytest.raises(openai.BadRequestError) as caught:
+            chat(served, against)
+        assert caught.value.code == "off_frame" and item in caught.value.message
 
 
 def test_a_banned_term_taken_out_or_in_a_quoted_review_is_not_used(serve: Any, upstream: FakeUpstream) -> None:
     """Words named to be taken out of a text, and a review quoted to be answered, are not the business's own;
     a banned term in the singular is still the banned term; a rule stated in the passive ("seront refusées")
     applies a refusal."""
-    frame = good_frame(lexicon={"preferred": ["réparer"], "banned": ["prix cassés"]})
+    frame = good_frame(lexicon={"preferred": ["réparer"], "banned": ["prix cassés", "low-cost"]})
     served = start(serve, frame=frame)
     set_policy(served, "refuse")
     for fits in ("Réécris la page de l'atelier en enlevant « prix cassés », on ne veut plus de ces mots",
+                 "Présente l'atelier sans les mots à la mode comme « prix cassés » ou « low-cost »",
+                 "Une accroche pour la révision sans dire que ce sera du low-cost",
                  "Réponds à cet avis Google pour remercier le client : « Des prix cassés et un accueil top »",
                  "Ajoute au règlement : les trottinettes électriques apportées en réparation seront refusées"):
         assert chat(served, fits).choices[0].message.content

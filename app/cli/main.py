@@ -106,8 +106,9 @@ def parser() -> argparse.ArgumentParser:
     k.set_defaults(handler=commands.key_revoke)
 
     e = sub.add_parser("eval", help="precision and recall of the off-frame check on a labelled set")
-    e.add_argument("--split", choices=("dev", "test", "holdout", "unseen", "unseen2", "blind", "blind2", "all"),
-                   help="default: holdout (blind, the old frames) and the newest leave-frames-out split (blind2: "
+    e.add_argument("--split", choices=("dev", "test", "holdout", "unseen", "unseen2", "blind", "blind2", "blind3",
+                                       "all"),
+                   help="default: holdout (blind, the old frames) and the newest leave-frames-out split (blind3: "
                         "new trades)")
     e.add_argument("--dir", help="an evaluation folder (default: the project's frames/eval)")
     e.add_argument("--watch", metavar="DIR|none",

@@ -11,6 +11,7 @@ from itertools import pairwise
 WORD = re.compile(r"[a-z0-9]+")  # a word of a folded text
 _APOSTROPHE = re.compile(r"\b[ldjtmnsc]'|\bqu'", re.IGNORECASE)
 _COMBINING = re.compile("[\u0300-\u036f]")
+_PLUS = re.compile(r"(?<=\d)\+")
 # Every byte that is not a folded letter or digit becomes a space: one C-level pass splits a folded text into
 # exactly the words WORD finds (bytes of other characters, all >= 0x80 in UTF-8, are separators too).
 _SEPARATORS = bytes(c if chr(c).isascii() and (chr(c).islower() or chr(c).isdigit()) else 32 for c in range(256))
@@ -28,13 +29,16 @@ def printable(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case, no accents, typographic apostrophes made plain, "œ" and "æ" in two letters, "€" and "£"
-    spelled: 'Vélos NEUFS à 499 €' -> 'velos neufs a 499  euros '. The same length for most text."""
+    spelled: 'Vélos NEUFS à 499 €' -> 'velos neufs a 499  euros ', "11+" -> "11plus". The same length for most
+    text."""
     low = text.lower()
     if not low.isascii():
         low = low.replace("’", "'").replace("‘", "'").replace("œ", "oe").replace("æ", "ae")
         if "€" in low or "£" in low:  # a price is a word ("499 €" is "499 euros"): the length changes, rarely
             low = low.replace("€", " euros ").replace("£", " pounds ")
         low = _COMBINING.sub("", unicodedata.normalize("NFKD", low))
+    if "+" in low:  # "11+", "18+": a name, not the number ("Year 11")
+        low = _PLUS.sub("plus", low)
     return low
 
 

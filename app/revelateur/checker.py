@@ -32,6 +32,7 @@ from app.revelateur.refusal_groups import (
     CLIENT_WORK,
     QUANTITY,
     Group,
+    area_words,
     context_stems,
     groups,
     partial_words,
@@ -44,8 +45,12 @@ Kind = Literal["refusal", "lexicon"]
 WINDOW = 15  # words within which the slots of a refusal must appear together
 EXCERPT = 200
 OFFER = "~offer"  # a word of the frame's offer: with "outside" refusals, the request is about our work
-OUTSIDE = "o:"  # "hors de", "outside": with what a place limit limits, the limit in its own words
+OUTSIDE = "o:"  # "hors de la métropole", "outside Norfolk": with what a place limit limits, the limit itself
 _OUTSIDE = {"fr": ("hors", "en dehors", "au-delà"), "en": ("outside", "beyond")}
+# Words that name an area, whichever: "hors du département", "outside the county" (not "outside the shop").
+_AREAS = {"fr": ("département", "région", "métropole", "ville", "commune", "agglomération", "agglo", "zone",
+                 "secteur", "périmètre", "canton"),
+          "en": ("county", "city", "area", "region", "borough", "district", "town", "zone", "patch")}
 _MEMO = 10_000
 _K = TypeVar("_K")
 _POSSESSIVES = frozenset({"our", "my", "notre", "nos", "mon", "ma", "mes"})
@@ -312,10 +317,8 @@ def compile_checker(frame: Frame) -> Checker:
             partial = partial_words(watched[refusal], refusal, found, language)
             watched[refusal] = [w for w in watched[refusal] if w not in partial]
         limits = None
-        if own := [w for w in limited.get(refusal, ()) if w not in vocab.light]:
-            # the limit in its own words: "livraison possible hors de Grand Chambéry"
-            found = (*found, Group((frozenset({f"a:{i}"}), frozenset({OUTSIDE}))))
-            limited[refusal] = own
+        if limited.get(refusal):  # the limit in its own words: "livraison possible hors de Grand Chambéry"
+            found = (*found, Group((frozenset({f"a:{i}"}), frozenset({f"{OUTSIDE}{i}"}))))
         if watched.get(refusal):
             found = (*found, Group((frozenset({f"w:{i}"}),)))  # any one watched word hits the refusal
             if limited.get(refusal):
@@ -336,10 +339,9 @@ def compile_checker(frame: Frame) -> Checker:
     for i, refusal in enumerate(frame.refusals):
         if limited.get(refusal):
             builder.add(limited[refusal], f"a:{i}", "literal")
+            builder.add(_beyond(refusal, language), f"{OUTSIDE}{i}")
         for other in VOCABULARIES:  # a watched word may be of the other language ("sparkling" for a French frame)
             builder.add(watched.get(refusal, ()), f"w:{i}", "literal" if other == language else "word", language=other)
-    if any(limited.values()):
-        builder.add(_OUTSIDE[language], OUTSIDE)
     if outside:
         stop = WORDLISTS[language].stop
         builder.add([w for w in text_words(frame.offer) if w not in stop and len(w) > 2], OFFER)
@@ -356,15 +358,28 @@ def compile_checker(frame: Frame) -> Checker:
     return Checker(language, rules, index, Typos(index, labelled))
 
 
+def _beyond(refusal: str, language: str) -> list[str]:
+    """The phrases that go past a place limit: its exception word before, within three words, the area it names
+    or any word for an area ("hors des Bouches-du-Rhône", "outside the county")."""
+    areas = [*area_words(refusal, language), *_AREAS[language]]
+    return [f"{word}{' _' * gap} {area}" for word in _OUTSIDE[language] for gap in range(3) for area in areas]
+
+
 def watch_words(frame: Frame) -> dict[str, list[str]]:
     """The words watched for each refusal of ``frame``, by the refusal's text (lists for a refusal that is no
-    longer in the frame watch nothing; two lists for one refusal are one)."""
+    longer in the frame watch nothing; two lists for one refusal are one; a bare number watches nothing: "11"
+    would hit "Year 11" and "9-11")."""
     found: dict[str, list[str]] = {}
     for entry in frame.watch:
         if entry.refusal in frame.refusals:
             words = found.setdefault(entry.refusal, [])
-            words += [w for w in entry.words if w.strip() and WORD.search(fold(w)) and w not in words]
+            words += [w for w in entry.words if w not in words and _watchable(w)]
     return found
+
+
+def _watchable(word: str) -> bool:
+    found = split_words(fold(word))
+    return bool(found) and not (len(found) == 1 and found[0].isdigit())
 
 
 def _labels_used(rules: list[_Rule], language: str, outside: bool) -> set[str]:

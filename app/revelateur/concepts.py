@@ -241,8 +241,8 @@ FR_CONCEPTS: dict[str, Concept] = {
                       "déclaration d'impôts", "2042", "2044", "feuille d'impôt", "impots.gouv", "ifi"),
     "rendez_vous": _c("rendez-vous", "rdv", "sans rendez-vous", "recevoir", "reçoit", "reçois", "recevons", "reçoivent",
                       "recevez", "ouvert", "ouverture", "ouvrir", "ouvre", "ouvrons", "permanence", "créneau",
-                      "accueil", "accueillir", "accueillons", "consultation", "rencontre", "rencontrer", "visio",
-                      "visioconférence", "disponible", "disponibilité", "passer au cabinet", "venir au cabinet"),
+                      "accueil", "accueillir", "accueillons", "consultation", "rencontre", "rencontrer", "disponible",
+                      "disponibilité", "passer au cabinet", "venir au cabinet"),
     # garden, animals, care
     "arbre": _c("arbre", "chêne", "thuya", "sapin", "conifère", "peuplier", "bouleau", "saule", "platane",
                 "arbre fruitier", "pommier", "cerisier", "noyer", "tilleul", "frêne", "hêtre", "cyprès", "pin"),

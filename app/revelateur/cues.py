@@ -28,7 +28,8 @@ SCOPE = 7  # words a negation reaches, within its clause
 BACK_SCOPE = 4  # words before "are not" that it denies
 REPORT_REACH = 12  # words of reported speech after "asked if"
 REPORT_TO_QUOTE = 6  # words between "l'avis" and the quote it introduces ("l'avis Google de Sandrine : « ... »")
-MENTION_REACH = 4  # words after "the word" that are quoted as words
+MENTION_REACH = 6  # words after "the word" that are quoted as words, within their clause ("sans dire que la porte
+# sera inviolable"), or the words of the first quote that opens as close ("sans les mots à la mode comme « zen »)
 
 _OPEN, _CLOSE, _TOGGLE = frozenset("«“"), frozenset("»”"), frozenset("\"'`")
 _STOPS = frozenset(".,;:!?()[]{}…|\n—•")
@@ -161,10 +162,12 @@ def marks(found: list[Found], words: list[str], where: Layout, breaks: frozenset
                 reported[j] = True
         if MENTION in labels:
             for j in range(end, min(n, end + MENTION_REACH)):
+                if j > end and clause[j] != clause[j - 1] and not any(q[0] == j for q in quotes):
+                    break
                 mentioned[j] = True
-            for q in quotes:
-                if end <= q[0] <= end + 3:
-                    mentioned[q[0]:q[1]] = [True] * (q[1] - q[0])
+            first = next((q for q in quotes if end <= q[0] <= end + MENTION_REACH), None)
+            if first is not None:
+                _quoted_after(first[0], quotes, mentioned)  # "« zen » ou « parenthèse enchantée »"
     for q in quotes:
         if q[2]:  # a quoted question is someone else's ("« Vous réparez les trottinettes ? »")
             reported[q[0]:q[1]] = [True] * (q[1] - q[0])

@@ -26,9 +26,9 @@ from app.frames.model import Frame, WatchList
 from app.revelateur.checker import Checker, compile_checker
 from app.revelateur.review import sure_hits
 
-# dev, test, and since their figures were read (2026-12-06) unseen, unseen2 and blind, were tuned on; holdout and blind2
-# are only run
-SPLITS = ("dev", "test", "holdout", "unseen", "unseen2", "blind", "blind2")
+# dev, test, and since their figures were read (2026-12-06) unseen, unseen2, blind and blind2, were tuned on;
+# holdout and blind3 are only run
+SPLITS = ("dev", "test", "holdout", "unseen", "unseen2", "blind", "blind2", "blind3")
 OLD_SPLITS = ("dev", "test", "holdout")  # the frames the word lists were written with ("all")
 LANGUAGES = ("fr", "en", "all")
 _TAG = re.compile(r"^\s*\[([a-z-]+)\]")
@@ -191,7 +191,7 @@ def load_rows(eval_dir: Path, split: str) -> list[dict[str, Any]]:
     elif split in SPLITS:
         names = (split,)
     else:
-        raise ValueError(f"unknown split {split!r}: expected dev, test, holdout, unseen, unseen2, blind, blind2 or all")
+        raise ValueError(f"unknown split {split!r}: expected {', '.join(SPLITS)} or all")
     rows: list[dict[str, Any]] = []
     for name in names:
         for line in (eval_dir / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():

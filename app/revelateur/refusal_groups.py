@@ -90,7 +90,7 @@ def _parts(text: str, language: str) -> list[tuple[str, list[_Item]]]:
             current.append(_Item(labels, tuple(words[i:end])))
             i = end
             continue
-        if word not in skipped and word not in vocab.exceptions and len(word) > 1:
+        if word not in skipped and word not in vocab.exceptions and len(word) > 1 and not word.isdigit():
             current.append(_Item(frozenset({"l:" + word}), (word,)))
         i += 1
     if current:
@@ -220,6 +220,15 @@ def place_limited(refusal: str, language: str) -> list[str]:
     if not cut or any(g.outside is not None for g in groups(refusal, language, frozenset(), guess=False)):
         return []
     return [w for w in words[:cut] if w not in stop and w not in vocab.negations and len(w) > 2]
+
+
+def area_words(refusal: str, language: str) -> list[str]:
+    """The words of the area a place limit names ("No weddings outside Norfolk" -> ["norfolk"]): after its
+    exception word, without small words."""
+    words = split_words(fold(refusal))
+    vocab, stop = VOCABULARIES[language], WORDLISTS[language].stop
+    cut = next((k for k, w in enumerate(words) if w in vocab.exceptions), None)
+    return [] if cut is None else [w for w in words[cut + 1:] if w not in stop and len(w) > 2]
 
 
 _MEASURES = {
