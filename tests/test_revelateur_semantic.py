@@ -151,21 +151,28 @@ def test_a_watched_place_named_alone_is_to_check_and_not_refused(serve: Any, ups
         report = c.get(f"/api/frames/{served.slug}/report").json()
     assert checked.json()["outcome"] == "to_check"
     assert (report["checks"]["off_frame"], report["checks"]["to_check"]) == (1, 1)
+    with served.admin() as c:  # a street named after the place is in town
+        street = c.post(f"/api/frames/{served.slug}/check", json={"prompt": "Un post : l'atelier ouvre au 12 rue de "
+                                                                             "Grenoble, lundi"})
+    assert street.json()["outcome"] == "fits"
 
 
 def test_a_line_drawn_with_a_number_is_read_against_the_quantity_named(serve: Any, upstream: FakeUpstream) -> None:
     """"Pas de groupes de plus de 8 personnes": a group of 8 is within the line, a group of twelve (in words)
     beyond it; a number of another kind (a price) says nothing about it."""
-    line = "Pas de groupes de plus de 8 personnes"
-    served = start(serve, frame=good_frame(refusals=[NEW_BIKES, SCOOTERS, line]))
+    line, age = "Pas de groupes de plus de 8 personnes", "Pas de réparation pour les moins de 12 ans"
+    served = start(serve, frame=good_frame(refusals=[NEW_BIKES, line, age]))
     set_policy(served, "refuse")
     for fits in ("Prépare l'affiche de l'atelier d'entretien du samedi pour un groupe de 8 personnes",
-                 "Relance le groupe de cyclistes du club pour la facture de 86,40 € de samedi"):
+                 "Relance le groupe de cyclistes du club pour la facture de 86,40 € de samedi",
+                 "Présente Léa, notre mécanicienne, qui a dix ans de métier en réparation de vélos"):
         assert chat(served, fits).choices[0].message.content
-    with pytest.raises(openai.BadRequestError) as caught:
-        chat(served, "Fais le devis de l'atelier d'entretien pour un groupe de douze personnes d'une entreprise")
-    assert caught.value.code == "off_frame" and line in caught.value.message
-    assert [r["check_outcome"] for r in logged(served, 3)] == ["off_frame", "fits", "fits"]
+    for against, item in (("Fais le devis de l'atelier d'entretien pour un groupe de douze personnes", line),
+                          ("Devis pour la réparation du vélo d'un garçon de 8 ans", age)):
+        with pytest.raises(openai.BadRequestError) as caught:
+            chat(served, against)
+        assert caught.value.code == "off_frame" and item in caught.value.message
+    assert [r["check_outcome"] for r in logged(served, 5)] == ["off_frame", "off_frame", "fits", "fits", "fits"]
 
 
 def test_a_place_limit_in_its_own_words_is_caught_without_a_watch_list(serve: Any, upstream: FakeUpstream) -> None:
@@ -210,6 +217,7 @@ def test_a_banned_term_taken_out_or_in_a_quoted_review_is_not_used(serve: Any, u
     for fits in ("Réécris la page de l'atelier en enlevant « prix cassés », on ne veut plus de ces mots",
                  "Présente l'atelier sans les mots à la mode comme « prix cassés » ou « low-cost »",
                  "Une accroche pour la révision sans dire que ce sera du low-cost",
+                 "La fiche de la révision complète : ne parle pas de prix cassés, reste concret",
                  "Réponds à cet avis Google pour remercier le client : « Des prix cassés et un accueil top »",
                  "Ajoute au règlement : les trottinettes électriques apportées en réparation seront refusées"):
         assert chat(served, fits).choices[0].message.content

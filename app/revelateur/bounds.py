@@ -131,11 +131,22 @@ def quantities(text: str, language: str, kind: str) -> list[tuple[float, float, 
             unit = ("days", 365.0)  # "aged 14", "kids under 12": an age
         if unit is None or unit[0] != (_YEARS if kind == AGE else kind):
             continue
+        if unit == _UNITS["ans"] and _of_something(tokens, i):
+            continue  # "dix ans de métier", "the 12 years of the shop": a length of time, not an age
         amount = value * unit[1]
         low = float("-inf") if below else amount
         high = float("inf") if above else amount
         found.append((low, high, i))
     return found
+
+
+def _of_something(tokens: tuple[str, ...], i: int) -> bool:
+    """Whether the years after the number at ``i`` are years of something ("10 ans de métier", "ten years in
+    business")."""
+    j = i + 1
+    while j < len(tokens) and tokens[j] not in _UNITS:
+        j += 1
+    return j + 1 < len(tokens) and tokens[j + 1] in ("de", "d", "of", "in")
 
 
 def is_number(word: str, language: str) -> bool:

@@ -28,15 +28,14 @@ from app.revelateur.bounds import Bound, Side, bound
 from app.revelateur.concepts import VOCABULARIES
 from app.revelateur.cues import CUES, Marks, cue_phrases, layout, marks, occurrences
 from app.revelateur.phrases import FUZZY_MIN, IndexBuilder, Labels, PhraseIndex, Typos
+from app.revelateur.places import beyond, place_limited, street
 from app.revelateur.refusal_groups import (
     CLIENT_WORK,
     QUANTITY,
     Group,
-    area_words,
     context_stems,
     groups,
     partial_words,
-    place_limited,
     sector_labels,
 )
 
@@ -46,11 +45,6 @@ WINDOW = 15  # words within which the slots of a refusal must appear together
 EXCERPT = 200
 OFFER = "~offer"  # a word of the frame's offer: with "outside" refusals, the request is about our work
 OUTSIDE = "o:"  # "hors de la métropole", "outside Norfolk": with what a place limit limits, the limit itself
-_OUTSIDE = {"fr": ("hors", "en dehors", "au-delà"), "en": ("outside", "beyond")}
-# Words that name an area, whichever: "hors du département", "outside the county" (not "outside the shop").
-_AREAS = {"fr": ("département", "région", "métropole", "ville", "commune", "agglomération", "agglo", "zone",
-                 "secteur", "périmètre", "canton"),
-          "en": ("county", "city", "area", "region", "borough", "district", "town", "zone", "patch")}
 _MEMO = 10_000
 _K = TypeVar("_K")
 _POSSESSIVES = frozenset({"our", "my", "notre", "nos", "mon", "ma", "mes"})
@@ -129,6 +123,8 @@ class Checker:
                 at = None if found_at is None or _talked_about(found_at, where.clause, seen) else found_at[0]
                 if found_at is not None and at is not None and rule.limits is not None:
                     sure = _near([list(found_at), affirmed.get(rule.limits, [])]) is not None
+                    if not sure and street(words, at, self.language):
+                        at = None  # "Cheltenham Road", "rue de Vendée": a street of the town, not the place
             if at is not None:
                 hits.append((at, rule, sure))
         hits.sort(key=lambda h: h[0])
@@ -339,7 +335,7 @@ def compile_checker(frame: Frame) -> Checker:
     for i, refusal in enumerate(frame.refusals):
         if limited.get(refusal):
             builder.add(limited[refusal], f"a:{i}", "literal")
-            builder.add(_beyond(refusal, language), f"{OUTSIDE}{i}")
+            builder.add(beyond(refusal, language), f"{OUTSIDE}{i}")
         for other in VOCABULARIES:  # a watched word may be of the other language ("sparkling" for a French frame)
             builder.add(watched.get(refusal, ()), f"w:{i}", "literal" if other == language else "word", language=other)
     if outside:
@@ -356,13 +352,6 @@ def compile_checker(frame: Frame) -> Checker:
     index = builder.build()
     labelled = [p for p, labels in builder.entries.items() if any(v[:2] in ("c:", "l:", "b:", "w:") for v in labels)]
     return Checker(language, rules, index, Typos(index, labelled))
-
-
-def _beyond(refusal: str, language: str) -> list[str]:
-    """The phrases that go past a place limit: its exception word before, within three words, the area it names
-    or any word for an area ("hors des Bouches-du-Rhône", "outside the county")."""
-    areas = [*area_words(refusal, language), *_AREAS[language]]
-    return [f"{word}{' _' * gap} {area}" for word in _OUTSIDE[language] for gap in range(3) for area in areas]
 
 
 def watch_words(frame: Frame) -> dict[str, list[str]]:

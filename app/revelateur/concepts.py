@@ -267,6 +267,14 @@ FR_CONCEPTS: dict[str, Concept] = {
     "dimanche": _c("dimanche", "week-end", "weekend", "jour férié"),
 }
 
+# Tells what not to say ("ne parle pas d'anti-âge", "don't mention 'bespoke'"): words named as words, under a
+# negation (both labels: at a position the longest phrase wins, and "don't use" must still deny).
+_NOT_SAYING_FR = ("ne parle pas de", "ne parle pas d", "ne parlez pas de", "ne parlez pas d", "ne mentionne pas",
+                  "ne mentionnez pas", "ne dis pas", "ne dites pas", "n'utilise pas", "n'utilisez pas",
+                  "n'emploie pas", "n'employez pas", "n'écris pas", "n'écrivez pas")
+_NOT_SAYING_EN = ("don't mention", "do not mention", "never mention", "do not say", "do not use", "never use",
+                  "don't use")
+
 FR = Vocabulary(
     concepts=FR_CONCEPTS,
     neutral=(
@@ -297,6 +305,7 @@ FR = Vocabulary(
         "plutôt que",
         "au lieu de", "au lieu d", "pas besoin de", "pas besoin d", "sauter", "zapper", "se passer de", "refuser",
         "refusons", "refuse", "éviter", "évitons", "arrêter", "arrêtons", "hors de question", "fermé", "fermeture",
+        *_NOT_SAYING_FR,
     ),
     post_negations=("n'est pas", "ne sont pas", "n'est plus", "ne sont plus", "ne fait pas partie",
                     "ne font pas partie", "c'est non", "n'est pas possible", "reste à sa charge",
@@ -353,7 +362,8 @@ FR = Vocabulary(
              "sans dire", "sans le _", "sans la _", "sans les _", "sans l _", "sans nous _", "sans se _",
              # takes words out of a text: "réécris-le en enlevant « cosy »"
              "enlever", "enlevant", "enlève", "enlevez", "retirer", "retirant", "retire", "retirez", "supprimer",
-             "supprimant", "supprime", "supprimez"),
+             "supprimant", "supprime", "supprimez",
+             *_NOT_SAYING_FR),
     agree=("oui", "que oui", "réponse positive", "répondre oui", "réponds oui", "dire oui", "dis oui", "dis-lui oui",
            "accepter", "accepte", "acceptons", "d'accord", "confirmer", "confirme", "confirmant",
            "bien sûr", "avec plaisir", "volontiers", "pas de souci", "pas de problème", "aucun problème",
@@ -590,6 +600,7 @@ EN = Vocabulary(
     negations=(
         "no", "not", "non", "never", "without", "nor", "none", "t", "cannot", "unable to", "instead of", "rather than",
         "skip", "skipping", "no need for", "no need to", "bypass", "avoid", "refuse", "refused", "closed",
+        *_NOT_SAYING_EN,
     ),
     post_negations=("is not", "are not", "isn't", "aren't", "was not", "were not", "is no longer",
                     "are no longer", "not something we", "isn't something we", "is off the table",
@@ -645,7 +656,8 @@ EN = Vocabulary(
              "without mentioning", "without using", "without saying", "never say", "don't say", "don't use the",
              "without _ it", "without _ them", "without _ us", "without _ ourselves",
              # takes words out of a text: "rewrite it removing 'bespoke'"
-             "remove", "removing", "delete", "deleting"),
+             "remove", "removing", "delete", "deleting",
+             *_NOT_SAYING_EN),
     agree=("yes", "say yes", "saying yes", "confirm", "confirming", "accept", "accepting", "agree", "agreeing",
            "happy to", "of course", "no problem", "no worries", "go ahead"),
     inner_negations=frozenset({"without", "non"}),

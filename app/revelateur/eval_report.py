@@ -26,7 +26,8 @@ ABOUT = {
     "unseen2": "new trades, written blind; tuned on since its figures were read (2026-12-06)",
     "blind": "leave-frames-out, first batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind2": "leave-frames-out, second batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind3": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind3": "leave-frames-out, third batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind4": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "all": "dev + test + holdout",
 }
 
@@ -125,6 +126,6 @@ def _tag_line(report: Evaluation, tag: str) -> str:
 
 def default_splits(eval_dir: Path) -> list[str]:
     """Today's split (the hold-out) and the newest leave-frames-out one the folder has."""
-    newest = next((s for s in ("blind3", "blind2", "blind") if (eval_dir / f"{s}.jsonl").exists()), None)
+    newest = next((s for s in ("blind4", "blind3", "blind2", "blind") if (eval_dir / f"{s}.jsonl").exists()), None)
     return ["holdout", *([newest] if newest else [])]
 

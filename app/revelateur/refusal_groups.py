@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.frames.model import Frame
-from app.frames.text import fold, split_words, stem
+from app.frames.text import fold, stem
 from app.frames.text import words as text_words
 from app.frames.wordlists import WORDLISTS
 from app.revelateur.bounds import Bound, bound, is_number
@@ -208,43 +208,3 @@ def partial_words(words: list[str], refusal: str, found: tuple[Group, ...], lang
         return set()
     own = {stem(w) for w in text_words(refusal)}
     return {word for word in words if len(ws := text_words(word)) == 1 and stem(ws[0]) in own}
-
-
-def place_limited(refusal: str, language: str) -> list[str]:
-    """What a refusal limits to an area, when it is a place limit ("No weddings outside Norfolk" -> ["weddings"]):
-    the words before its exception word ("outside", "hors"), without the refusal's "no"; [] for other refusals
-    and for a sector limit ("No clients outside hospitality"), which the families read."""
-    words = split_words(fold(refusal))
-    vocab, stop = VOCABULARIES[language], WORDLISTS[language].stop
-    cut = next((k for k, w in enumerate(words) if w in vocab.exceptions), None)
-    if not cut or any(g.outside is not None for g in groups(refusal, language, frozenset(), guess=False)):
-        return []
-    return [w for w in words[:cut] if w not in stop and w not in vocab.negations and len(w) > 2]
-
-
-def area_words(refusal: str, language: str) -> list[str]:
-    """The words of the area a place limit names ("No weddings outside Norfolk" -> ["norfolk"]): after its
-    exception word, without small words."""
-    words = split_words(fold(refusal))
-    vocab, stop = VOCABULARIES[language], WORDLISTS[language].stop
-    cut = next((k for k, w in enumerate(words) if w in vocab.exceptions), None)
-    return [] if cut is None else [w for w in words[cut + 1:] if w not in stop and len(w) > 2]
-
-
-_MEASURES = {
-    "fr": frozenset({"moins", "plus", "avant", "apres", "au-dela", "seul", "seule", "minimum", "maximum", "deux",
-                     "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "douze", "mois", "semaine",
-                     "semaines", "jours", "heures", "ans", "nuit", "nuits"}),
-    "en": frozenset({"under", "less", "fewer", "more", "longer", "shorter", "over", "before", "after", "minimum",
-                     "maximum", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                     "twelve", "months", "weeks", "days", "hours", "years", "dark", "night"}),
-}
-
-
-def measured(refusal: str, language: str) -> bool:
-    """Whether a refusal draws a line a meaning cannot see: a place ("outside Norfolk"), a size, a time or an
-    age ("under 5 kg a week", "less than three months before", "moins de 16 ans", "after dark"). Close to such a
-    refusal in meaning is close to the offer itself (the same weddings, lessons, house calls): the semantic stage
-    leaves it to the words (watch lists) and the judge."""
-    words = split_words(fold(refusal))
-    return bool(place_limited(refusal, language)) or any(w.isdigit() or w in _MEASURES[language] for w in words)

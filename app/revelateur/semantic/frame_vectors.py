@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from app.frames.model import Frame
 from app.revelateur.checker import watch_words
-from app.revelateur.refusal_groups import measured
+from app.revelateur.places import measured
 from app.revelateur.semantic.backends import Matrix, Vector, dot
 
 PRIORITY_MARGIN = 0.0  # not measured (no labels for priorities): closer to the priority than to everyday work
