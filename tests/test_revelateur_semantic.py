@@ -151,10 +151,12 @@ def test_a_watched_place_named_alone_is_to_check_and_not_refused(serve: Any, ups
         report = c.get(f"/api/frames/{served.slug}/report").json()
     assert checked.json()["outcome"] == "to_check"
     assert (report["checks"]["off_frame"], report["checks"]["to_check"]) == (1, 1)
-    with served.admin() as c:  # a street named after the place is in town
-        street = c.post(f"/api/frames/{served.slug}/check", json={"prompt": "Un post : l'atelier ouvre au 12 rue de "
-                                                                             "Grenoble, lundi"})
-    assert street.json()["outcome"] == "fits"
+    with served.admin() as c:  # a street named after the place is in town; a place declined is not asked for
+        for fits in ("Un post : l'atelier ouvre au 12 rue de Grenoble, lundi",
+                     "Réponds à un client d'Annecy : désolé, c'est trop loin pour nous, mais il peut déposer son vélo",
+                     "Fais un mail pour orienter un client de Grenoble vers un collègue de son secteur"):
+            checked = c.post(f"/api/frames/{served.slug}/check", json={"prompt": fits})
+            assert checked.json()["outcome"] == "fits", fits
 
 
 def test_a_line_drawn_with_a_number_is_read_against_the_quantity_named(serve: Any, upstream: FakeUpstream) -> None:
@@ -192,13 +194,15 @@ def test_a_place_limit_in_its_own_words_is_caught_without_a_watch_list(serve: An
 
 def test_a_family_word_and_a_bare_number_do_not_stand_for_a_refusal(serve: Any, upstream: FakeUpstream) -> None:
     """"Pas de réparation en visio" is about video calls, not about opening hours ("accueil"); a watched "11+" is
-    the exam, not every "11"."""
+    the exam, not every "11"; a typo is one letter off, so "dimanche" is not "diamance" (of "diamantés")."""
     video, exam = "Pas de réparation en visio", "Pas de 11+ ni de concours d'entrée"
-    frame = good_frame(refusals=[NEW_BIKES, video, exam], watch=[{"refusal": exam, "words": ["11+", "onze plus"]}])
+    frame = good_frame(refusals=[NEW_BIKES, video, exam, "Pas de vélos diamantés"],
+                       watch=[{"refusal": exam, "words": ["11+", "onze plus"]}])
     served = start(serve, frame=frame)
     set_policy(served, "refuse")
     for fits in ("Affiche les horaires d'accueil de l'atelier pendant les fêtes",
-                 "Écris le mail aux 11 cyclistes du club pour la sortie de dimanche"):
+                 "Écris le mail aux 11 cyclistes du club pour la sortie de dimanche",
+                 "Horaires des fêtes : l'atelier est ouvert aussi le dimanche 20"):
         assert chat(served, fits).choices[0].message.content
     for against, item in (("Propose aux clients un rendez-vous de réparation en visio le soir", video),
                           ("Une affiche pour notre nouveau cours 11+ du samedi", exam)):

@@ -27,7 +27,7 @@ from app.frames.wordlists import WORDLISTS
 from app.revelateur.bounds import Bound, Side, bound
 from app.revelateur.concepts import VOCABULARIES
 from app.revelateur.cues import CUES, Marks, cue_phrases, layout, marks, occurrences
-from app.revelateur.phrases import FUZZY_MIN, IndexBuilder, Labels, PhraseIndex, Typos
+from app.revelateur.phrases import IndexBuilder, Labels, PhraseIndex
 from app.revelateur.places import beyond, place_limited, street
 from app.revelateur.refusal_groups import (
     CLIENT_WORK,
@@ -38,6 +38,7 @@ from app.revelateur.refusal_groups import (
     partial_words,
     sector_labels,
 )
+from app.revelateur.typos import FUZZY_MIN, Typos
 
 Kind = Literal["refusal", "lexicon"]
 
@@ -123,8 +124,10 @@ class Checker:
                 at = None if found_at is None or _talked_about(found_at, where.clause, seen) else found_at[0]
                 if found_at is not None and at is not None and rule.limits is not None:
                     sure = _near([list(found_at), affirmed.get(rule.limits, [])]) is not None
-                    if not sure and street(words, at, self.language):
-                        at = None  # "Cheltenham Road", "rue de Vendée": a street of the town, not the place
+                    if (not sure and street(words, at, self.language)) or seen.talk:
+                        # "Cheltenham Road", "rue de Vendée": a street of the town, not the place; "Reply to a
+                        # customer in Glossop: sorry, that's outside our area": the place is the one declined
+                        at = None
             if at is not None:
                 hits.append((at, rule, sure))
         hits.sort(key=lambda h: h[0])

@@ -334,7 +334,8 @@ FR = Vocabulary(
         # sends the customer elsewhere, or someone else does it
         "confrère", "consœur", "un autre atelier", "une autre boulangerie", "un autre cabinet", "un autre prestataire",
         "une autre adresse", "lui conseiller", "lui recommander", "orienter vers", "oriente vers", "rediriger vers",
-        "oriente _ vers", "orienter _ vers", "orientez _ vers", "redirige _ vers", "renvoie _ vers",
+        "oriente _ vers", "orienter _ vers", "orientez _ vers", "redirige _ vers", "orienter", "oriente",
+        "orientez", "orientons", "rediriger", "redirige", "redirigez", "renvoie _ vers",
         "renvoyer vers", "diriger vers", "indiquer un autre", "indiquer une autre", "cabinet spécialisé",
         "prestataire spécialisé", "prestataire externe", "prestataire de paie", "gestionnaire de paie",
         "cabinet partenaire", "il faut passer par", "faut passer par", "doit passer par", "devez passer par",
@@ -627,6 +628,7 @@ EN = Vocabulary(
                                          "accept", "handle", "provide", "cover", "serve")),
         # sends the customer elsewhere, or someone else does it
         "refer them", "refer her", "refer him", "recommend a", "recommend an", "recommend instead", "we recommend",
+        "we refer", "we'd refer", "we'll refer", "refer you", "refer the", "redirect",
         "suggest she", "suggest he", "suggest they", "point them to", "point her to", "point him to", "signpost",
         "handing over", "hand over", "pass on to", "another groomer", "another gardener", "another provider",
         "specialist provider", "specialist firm", "payroll bureau", "payroll provider", "their _ provider",

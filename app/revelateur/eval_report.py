@@ -27,7 +27,8 @@ ABOUT = {
     "blind": "leave-frames-out, first batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind2": "leave-frames-out, second batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind3": "leave-frames-out, third batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind4": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind4": "leave-frames-out, fourth batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind5": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "all": "dev + test + holdout",
 }
 
@@ -126,6 +127,7 @@ def _tag_line(report: Evaluation, tag: str) -> str:
 
 def default_splits(eval_dir: Path) -> list[str]:
     """Today's split (the hold-out) and the newest leave-frames-out one the folder has."""
-    newest = next((s for s in ("blind4", "blind3", "blind2", "blind") if (eval_dir / f"{s}.jsonl").exists()), None)
+    batches = ("blind5", "blind4", "blind3", "blind2", "blind")
+    newest = next((s for s in batches if (eval_dir / f"{s}.jsonl").exists()), None)
     return ["holdout", *([newest] if newest else [])]
 
