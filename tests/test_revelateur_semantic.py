@@ -37,6 +37,13 @@ def chat(served: Served, *turns: str) -> Any:
     return served.client().chat.completions.create(model="fake-model", messages=messages)
 
 
+def refused(served: Served, text: str, item: str) -> None:
+    """``text`` is refused as off the frame, naming ``item`` (the policy is refuse)."""
+    with pytest.raises(openai.BadRequestError) as caught:
+        chat(served, text)
+    assert caught.value.code == "off_frame" and item in caught.value.message
+
+
 def set_policy(served: Served, policy: str) -> None:
     with served.admin() as c:
         assert c.put(f"/api/frames/{served.slug}/policy", json={"policy": policy}).status_code == 200
@@ -83,9 +90,7 @@ def test_an_off_frame_newest_turn_after_fitting_ones_is_caught(serve: Any) -> No
 def test_a_soft_cue_in_another_clause_does_not_cancel_the_finding(serve: Any, upstream: FakeUpstream) -> None:
     served = start(serve)
     set_policy(served, "refuse")
-    with pytest.raises(openai.BadRequestError) as caught:
-        chat(served, SOFT_CUE)
-    assert caught.value.code == "off_frame" and NEW_BIKES in caught.value.message
+    refused(served, SOFT_CUE, NEW_BIKES)
     assert not [r for r in upstream.requests if r.path.endswith("/chat/completions")]
     # The same cue where it speaks for the refusal still says the request talks about it.
     answer = chat(served, "Désolé, nous ne vendons pas de vélos neufs : écris-le poliment à ce client.")
@@ -96,9 +101,7 @@ def test_a_watch_list_catches_an_english_request_against_a_french_refusal(serve:
     frame = good_frame(watch=[{"refusal": NEW_BIKES, "words": ["e-bikes we sell", "brand-new bikes"]}])
     served = start(serve, frame=frame)
     set_policy(served, "refuse")
-    with pytest.raises(openai.BadRequestError) as caught:
-        chat(served, ENGLISH_NEW_BIKES)
-    assert caught.value.code == "off_frame" and NEW_BIKES in caught.value.message
+    refused(served, ENGLISH_NEW_BIKES, NEW_BIKES)
     record = logged(served, 1)[0]
     assert record["findings"][0] == {"item": NEW_BIKES, "kind": "refusal", "field": "refusals[0]",
                                      "source": "request"}
@@ -138,11 +141,9 @@ def test_a_watched_place_named_alone_is_to_check_and_not_refused(serve: Any, ups
     answer = chat(served, "Écris un mail à notre fournisseur de Grenoble pour commander 40 chambres à air")
     assert answer.choices[0].message.content
     assert [r.path for r in upstream.requests if r.path.endswith("/chat/completions")]
-    with pytest.raises(openai.BadRequestError) as caught:
-        chat(served, "Confirme au client l'intervention de jeudi chez lui à Annecy")
-    assert caught.value.code == "off_frame" and limit in caught.value.message
-    refused, forwarded = logged(served, 2)
-    assert refused["check_outcome"] == "off_frame"
+    refused(served, "Confirme au client l'intervention de jeudi chez lui à Annecy", limit)
+    against, forwarded = logged(served, 2)
+    assert against["check_outcome"] == "off_frame"
     assert forwarded["check_outcome"] == "to_check"
     assert forwarded["findings"] == [{"item": limit, "kind": "refusal", "field": "refusals[2]", "source": "request",
                                       "sure": False}]
@@ -171,9 +172,7 @@ def test_a_line_drawn_with_a_number_is_read_against_the_quantity_named(serve: An
         assert chat(served, fits).choices[0].message.content
     for against, item in (("Fais le devis de l'atelier d'entretien pour un groupe de douze personnes", line),
                           ("Devis pour la réparation du vélo d'un garçon de 8 ans", age)):
-        with pytest.raises(openai.BadRequestError) as caught:
-            chat(served, against)
-        assert caught.value.code == "off_frame" and item in caught.value.message
+        refused(served, against, item)
     assert [r["check_outcome"] for r in logged(served, 5)] == ["off_frame", "off_frame", "fits", "fits", "fits"]
 
 
@@ -183,10 +182,8 @@ def test_a_place_limit_in_its_own_words_is_caught_without_a_watch_list(serve: An
     limit = "Pas d'intervention hors de Lyon"
     served = start(serve, frame=good_frame(refusals=[NEW_BIKES, SCOOTERS, limit]))
     set_policy(served, "refuse")
-    with pytest.raises(openai.BadRequestError) as caught:
-        chat(served, "Écris l'annonce : l'intervention à domicile est désormais possible hors de Lyon, dans tout le "
-                     "Rhône")
-    assert caught.value.code == "off_frame" and limit in caught.value.message
+    refused(served, "Écris l'annonce : l'intervention à domicile est désormais possible hors de Lyon, dans tout le "
+                    "Rhône", limit)
     for fits in ("Réponds à ce client que nous n'assurons pas d'intervention hors de Lyon, désolé",
                  "Un post avec les photos de l'intervention d'hier, faite hors de l'atelier faute de place"):
         assert chat(served, fits).choices[0].message.content
@@ -206,9 +203,7 @@ def test_a_family_word_and_a_bare_number_do_not_stand_for_a_refusal(serve: Any, 
         assert chat(served, fits).choices[0].message.content
     for against, item in (("Propose aux clients un rendez-vous de réparation en visio le soir", video),
                           ("Une affiche pour notre nouveau cours 11+ du samedi", exam)):
-        with pytest.raises(openai.BadRequestError) as caught:
-            chat(served, against)
-        assert caught.value.code == "off_frame" and item in caught.value.message
+        refused(served, against, item)
 
 
 def test_a_banned_term_taken_out_or_in_a_quoted_review_is_not_used(serve: Any, upstream: FakeUpstream) -> None:
@@ -225,9 +220,7 @@ def test_a_banned_term_taken_out_or_in_a_quoted_review_is_not_used(serve: Any, u
                  "Réponds à cet avis Google pour remercier le client : « Des prix cassés et un accueil top »",
                  "Ajoute au règlement : les trottinettes électriques apportées en réparation seront refusées"):
         assert chat(served, fits).choices[0].message.content
-    with pytest.raises(openai.BadRequestError) as caught:
-        chat(served, "Une affiche pour la vitrine : révision à prix cassé tout le mois de mars")
-    assert caught.value.code == "off_frame" and "prix cassés" in caught.value.message
+    refused(served, "Une affiche pour la vitrine : révision à prix cassé tout le mois de mars", "prix cassés")
 
 
 # ---------------------------------------------------------------------------------------- semantic stage

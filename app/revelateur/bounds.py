@@ -35,6 +35,10 @@ _BELOW = {
 # A request's own "up to 40" or "au moins 5": a quantity that reaches that far, not beyond.
 _UP_TO = ("jusqu a", "jusqu au", "au maximum", "maximum", "max", "up to", "at most", "no more than")
 _AT_LEAST = ("au moins", "minimum", "min", "at least", "no less than")
+# What ends the words before a request's number when it reaches that far and no further ("moins de", "up to"),
+# or that far and beyond ("plus de", "at least"), in either language: a request may be in the other one.
+_UP_TO_ENDS = tuple(" " + c for c in (*_BELOW["fr"], *_BELOW["en"], *_UP_TO))
+_AT_LEAST_ENDS = tuple(" " + c for c in (*_ABOVE["fr"], *_ABOVE["en"], *_AT_LEAST))
 
 # Units of one kind in one measure (people; days; kilos; money): general language, both languages.
 _UNITS: dict[str, tuple[str, float]] = {}
@@ -120,9 +124,9 @@ def quantities(text: str, language: str, kind: str) -> list[tuple[float, float, 
         value = _value(token)
         if value is None:
             continue
-        before = " ".join(tokens[max(0, i - 3):i])
-        below = before.endswith(_BELOW[language] + _BELOW[_other(language)] + _UP_TO)
-        above = not below and before.endswith(_ABOVE[language] + _ABOVE[_other(language)] + _AT_LEAST)
+        before = " " + " ".join(tokens[max(0, i - 3):i])  # whole words: "moreover 5" is not "over 5"
+        below = before.endswith(_UP_TO_ENDS)
+        above = not below and before.endswith(_AT_LEAST_ENDS)
         unit = _unit_after(tokens, i)
         if unit is None and i > 0 and tokens[i - 1] in ("euros", "pounds"):
             unit = ("money", 1.0)
@@ -154,10 +158,6 @@ def is_number(word: str, language: str) -> bool:
     return word[:1].isdigit() or _NUMBER.search(_converted(word, language)) is not None
 
 
-def _other(language: str) -> str:
-    return "en" if language == "fr" else "fr"
-
-
 @lru_cache(maxsize=1024)
 def _converted(word: str, language: str) -> str:
     return str(alpha2digit(word, language))
@@ -175,7 +175,7 @@ def _value(token: str) -> float | None:
         return None
     digits = _SPACES.sub("", token)
     if _THOUSANDS.fullmatch(digits):  # "30.000", "30,000": thousands
-        digits = re.sub(r"[.,]", "", digits)
+        digits = digits.replace(".", "").replace(",", "")
     try:
         return float(digits.replace(",", "."))
     except ValueError:
