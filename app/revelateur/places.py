@@ -64,8 +64,9 @@ def beyond(refusal: str, language: str) -> list[str]:
 
 
 _STREETS = {
-    "en": frozenset({"road", "rd", "street", "st", "lane", "avenue", "ave", "way", "drive", "close", "crescent",
-                     "terrace", "grove", "gardens", "square", "parade", "row", "walk"}),
+    # not "close", "way", "drive", "walk": "a job in Preston, close to the M6" names Preston
+    "en": frozenset({"road", "rd", "street", "lane", "avenue", "ave", "crescent", "terrace", "grove", "gardens",
+                     "square", "parade"}),
     "fr": frozenset({"rue", "avenue", "av", "boulevard", "bd", "chemin", "allee", "impasse", "quai", "place",
                      "cours", "route", "passage"}),
 }
