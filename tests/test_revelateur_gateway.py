@@ -174,7 +174,7 @@ def test_refuse_speaks_the_frame_language(serve, upstream):
     served = start(serve, frame=good_frame("en"))
     set_policy(served, "refuse")
     with served.client() as client, pytest.raises(openai.BadRequestError) as caught:
-        ask(client, "chat", "Draft an offer to run the payroll of a dental practice")
+        ask(client, "chat", "Draft an offer for payroll outsourcing for a dental practice")
     message = caught.value.response.json()["error"]["message"]
     assert message.startswith("Cadre refuses this request")
     assert "the refusal “No payroll outsourcing”" in message

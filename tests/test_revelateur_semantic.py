@@ -160,6 +160,24 @@ def test_a_watched_place_named_alone_is_to_check_and_not_refused(serve: Any, ups
             assert checked.json()["outcome"] == "fits", fits
 
 
+def test_one_common_word_alone_is_to_check_and_not_refused(serve: Any, upstream: FakeUpstream) -> None:
+    """A refusal found through one word common in general language ("payroll", "moustache") is to check: the
+    business's own work uses such words too. A rare word, a phrase, two words of the refusal or the refusal's own
+    words side by side are against the frame and refused."""
+    frame = good_frame("en", watch=[{"refusal": "No payroll outsourcing", "words": ["moustache", "bureau de paie"]}])
+    served = start(serve, frame=frame)
+    set_policy(served, "refuse")
+    for weak in ("Draft an offer to run the payroll of a dental practice", "Write the product page of the Moustache"):
+        assert chat(served, weak).choices[0].message.content
+    for strong in ("Draft an offer for payroll outsourcing for a dental practice",
+                   "Draft an offer to run the payroll and the payslips of a dental practice",
+                   "Write to the bureau de paie of the dental practice: we take over"):
+        refused(served, strong, "No payroll outsourcing")
+    found = logged(served, 5)
+    assert [d["check_outcome"] for d in found] == ["off_frame"] * 3 + ["to_check"] * 2
+    assert all(d["findings"][0]["sure"] is False for d in found[3:])
+
+
 def test_a_line_drawn_with_a_number_is_read_against_the_quantity_named(serve: Any, upstream: FakeUpstream) -> None:
     """"Pas de groupes de plus de 8 personnes": a group of 8 is within the line, a group of twelve (in words)
     beyond it; a number of another kind (a price) says nothing about it."""

@@ -106,16 +106,16 @@ def test_a_word_added_in_the_console_catches_the_next_call(browser: Any, serve: 
     section = page.locator("[data-watch-section]")
     expect(section.get_by_role("heading")).to_have_text("Ce que Cadre surveille")
     expect(section.get_by_text("Déjà reconnus sans liste : trottinette")).to_be_visible()
-    section.get_by_label(NEW_BIKES).fill("Moustache, VTT Cube")
+    section.get_by_label(NEW_BIKES).fill("Moustache Samedi, VTT Cube")
     page.get_by_role("button", name="Valider et publier").click()
     expect(page.get_by_role("status").filter(has_text="Cadre publié")).to_be_visible()
-    expect(page.locator("[data-watch-section]").get_by_label(NEW_BIKES)).to_have_value("Moustache, VTT Cube")
+    expect(page.locator("[data-watch-section]").get_by_label(NEW_BIKES)).to_have_value("Moustache Samedi, VTT Cube")
 
     with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(model="fake-model", messages=[{"role": "user", "content": request}])
     assert caught.value.code == "off_frame" and NEW_BIKES in caught.value.message
     page.goto(f"{served.url}/admin/frames/{served.slug}/history?from=1&to=2")
     expect(page.locator("main")).to_contain_text("Ce que Cadre surveille")
-    expect(page.locator("main")).to_contain_text("Moustache, VTT Cube")
+    expect(page.locator("main")).to_contain_text("Moustache Samedi, VTT Cube")
     assert errors == []
     page.context.close()

@@ -33,8 +33,9 @@ _BELOW = {
            "lighter than"),
 }
 # A request's own "up to 40" or "au moins 5": a quantity that reaches that far, not beyond.
-_UP_TO = ("jusqu a", "jusqu au", "au maximum", "maximum", "max", "up to", "at most", "no more than")
-_AT_LEAST = ("au moins", "minimum", "min", "at least", "no less than")
+_UP_TO = ("jusqu a", "jusqu au", "au maximum", "maximum", "max", "pas plus de", "pas plus d", "up to", "at most",
+          "no more than")
+_AT_LEAST = ("au moins", "minimum", "min", "a partir de", "a partir d", "at least", "no less than")
 # What ends the words before a request's number when it reaches that far and no further ("moins de", "up to"),
 # or that far and beyond ("plus de", "at least"), in either language: a request may be in the other one.
 _UP_TO_ENDS = tuple(" " + c for c in (*_BELOW["fr"], *_BELOW["en"], *_UP_TO))
@@ -87,6 +88,9 @@ class Bound:
         found = quantities(text, language, self.kind)
         if not found:
             return None
+        for low, high, at in found:
+            if (low, high) == ((float("-inf"), self.value) if self.above else (self.value, float("inf"))):
+                return Side.WITHIN, at  # the line itself ("à partir de 4 ans", "40 maximum"): the request applies it
         for low, high, at in found:
             if (high > self.value) if self.above else (low < self.value):
                 return Side.BEYOND, at

@@ -25,9 +25,10 @@ from app.frames.text import WORD, fold, printable, split_words
 from app.frames.text import words as text_words
 from app.frames.wordlists import WORDLISTS
 from app.revelateur.bounds import Bound, Side, bound
+from app.revelateur.commonness import common, in_pairs, load, own_pairs
 from app.revelateur.concepts import VOCABULARIES
-from app.revelateur.cues import CUES, Marks, cue_phrases, layout, marks, occurrences
-from app.revelateur.phrases import IndexBuilder, Labels, PhraseIndex
+from app.revelateur.cues import CUES, NEG, Marks, cue_phrases, layout, marks, occurrences
+from app.revelateur.phrases import Found, IndexBuilder, Labels, PhraseIndex
 from app.revelateur.places import beyond, place_limited, street
 from app.revelateur.refusal_groups import (
     CLIENT_WORK,
@@ -64,6 +65,7 @@ class _Rule:
     # A line drawn with a number ("plus de 40 personnes"): a request that names quantities of its kind, all
     # within it ("40 personnes"), does not hit the refusal; one beyond it fills the refusal's QUANTITY slot.
     line: Bound | None = None
+    pairs: frozenset[tuple[str, str]] = frozenset()  # its own words side by side: one common word is not alone
 
 
 class Checker:
@@ -73,6 +75,7 @@ class Checker:
         self.language = language
         self.rules = tuple(rules)
         self._breaks = VOCABULARIES[language].breaks
+        self._stop = WORDLISTS[language].stop
         self._sectors = sector_labels(language)
         self._index = index
         self._typos = typos
@@ -120,10 +123,13 @@ class Checker:
                     if side[0] is Side.WITHIN:
                         continue
                     named = {**affirmed, QUANTITY: [side[1]]}
-                found_at = self._refusal_at(rule, named, denied, words)
+                made = self._refusal_at(rule, named, denied, words)
+                found_at = made[0] if made else None
                 at = None if found_at is None or _talked_about(found_at, where.clause, seen) else found_at[0]
+                if made is not None and at is not None and rule.limits is None:  # a place limit: see below
+                    sure = not _weak(made[1], named, found, words) or in_pairs(words, rule.pairs, self._stop)
                 if found_at is not None and at is not None and rule.limits is not None:
-                    sure = _near([list(found_at), affirmed.get(rule.limits, [])]) is not None
+                    sure = sure and _near([list(found_at), affirmed.get(rule.limits, [])]) is not None
                     if (not sure and street(words, at, self.language)) or seen.talk:
                         # "Cheltenham Road", "rue de Vendée": a street of the town, not the place; "Reply to a
                         # customer in Glossop: sorry, that's outside our area": the place is the one declined
@@ -222,8 +228,9 @@ class Checker:
         return positions[0] if positions else None
 
     def _refusal_at(self, rule: _Rule, affirmed: Mapping[str, list[int]], denied: Mapping[str, list[int]],
-                    words: list[str]) -> tuple[int, ...] | None:
-        """The positions of the words that make ``rule`` hit (the first one first), or None."""
+                    words: list[str]) -> tuple[tuple[int, ...], Group] | None:
+        """The positions of the words that make ``rule`` hit (the first one first) and the group they fill, or
+        None."""
         for group in rule.groups:
             if any(not slot.isdisjoint(denied) for slot in group.required):
                 return None  # the request denies what the refusal names: it talks about it
@@ -237,7 +244,7 @@ class Checker:
                 lists += [_positions(slot, denied) for slot in group.negated]
                 at = _near(lists) if lists and all(lists) else None
             if at is not None:
-                return at
+                return at, group
         return None
 
     def _outside_at(self, allowed: Labels, affirmed: Mapping[str, list[int]],
@@ -262,6 +269,14 @@ def _possessed(words: list[str], at: int) -> bool:
     before = words[max(0, at - 2):at]
     return bool(before) and (before[-1] in _POSSESSIVES or (len(before) == 2 and before[1] == "s"
                                                           and before[0] in {"client", "customer"}))
+
+
+def _weak(group: Group, affirmed: Mapping[str, list[int]], found: list[Found], words: list[str]) -> bool:
+    """Whether a hit rests on one common word alone ("office", "samedi"; ``app.revelateur.commonness``)."""
+    met = set(_positions(group.required[0], affirmed)) if len(group.required) == 1 else set()
+    named = {" ".join(words[start:end]) for start, end, _ in found if start in met}
+    return (len(named) == 1 and group.outside is None and not group.negated and QUANTITY not in group.required[0]
+            and common(next(iter(named))))
 
 
 def _positions(slot: Labels, where: Mapping[str, list[int]]) -> list[int]:
@@ -323,7 +338,8 @@ def compile_checker(frame: Frame) -> Checker:
             if limited.get(refusal):
                 limits = f"a:{i}"
         if found:
-            rules.append(_Rule(refusal, "refusal", f"refusals[{i}]", "", found, limits, bound(refusal, language)))
+            rules.append(_Rule(refusal, "refusal", f"refusals[{i}]", "", found, limits, bound(refusal, language),
+                               own_pairs(refusal, WORDLISTS[language].stop)))
     for j, term in enumerate(frame.lexicon.banned):
         if WORD.search(fold(term)):
             rules.append(_Rule(term, "lexicon", f"lexicon.banned[{j}]", f"b:{j}"))
@@ -352,7 +368,9 @@ def compile_checker(frame: Frame) -> Checker:
         if other != language:  # its cues of two words or more ("politely decline"), seldom words of this one
             for cues, label in cue_phrases(words):
                 builder.add([c for c in cues if " " in c.strip()], label, language=other)
+            builder.add([f"={p}" for p in words.particles], NEG, language=other)  # its "never", "jamais"
     index = builder.build()
+    load()
     labelled = [p for p, labels in builder.entries.items() if any(v[:2] in ("c:", "l:", "b:", "w:") for v in labels)]
     return Checker(language, rules, index, Typos(index, labelled))
 

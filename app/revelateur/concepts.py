@@ -40,6 +40,7 @@ class Vocabulary:
     concepts: Mapping[str, Concept]
     neutral: tuple[str, ...]  # look like a concept but are not: "remis à neuf" is repair, not a new bike
     negations: tuple[str, ...]  # open a negation scope: what follows is denied, not asked for
+    particles: tuple[str, ...]  # its plain words of negation, read in a request of the other language too
     post_negations: tuple[str, ...]  # deny what comes just before: "payslips are not something we do"
     breaks: frozenset[str]  # words that close a negation scope ("mais", "and")
     talk: tuple[str, ...]  # the request talks about a refusal (explains it, says no) rather than asking for it
@@ -307,11 +308,16 @@ FR = Vocabulary(
         "refusons", "refuse", "éviter", "évitons", "arrêter", "arrêtons", "hors de question", "fermé", "fermeture",
         *_NOT_SAYING_FR,
     ),
+    particles=("pas", "jamais", "aucun", "aucune", "rien", "sans", "nullement"),
     post_negations=("n'est pas", "ne sont pas", "n'est plus", "ne sont plus", "ne fait pas partie",
                     "ne font pas partie", "c'est non", "n'est pas possible", "reste à sa charge",
                     "restent à sa charge", "reste à leur charge", "restent à leur charge", "reste à la charge",
                     "restent à la charge", "refusé", "refusée", "refusés", "refusées", "ne sont pas admis",
-                    "ne sont pas acceptés", "ne sera pas accepté", "ne seront pas acceptés"),
+                    "ne sont pas acceptés", "ne sera pas accepté", "ne seront pas acceptés",
+                    # left as it is: "la terrasse reste telle quelle"
+                    "reste tel quel", "reste telle quelle", "restent tels quels", "restent telles quelles",
+                    "n'est pas touché", "n'est pas touchée", "ne sont pas touchés", "ne sont pas touchées",
+                    "non compris", "non comprise", "non inclus", "non incluse"),
     breaks=frozenset({"mais", "et", "puis", "donc", "car", "parce", "cependant", "pourtant", "alors", "sinon"}),
     talk=(
         # explains, weighs up
@@ -601,12 +607,17 @@ EN = Vocabulary(
     negations=(
         "no", "not", "non", "never", "without", "nor", "none", "t", "cannot", "unable to", "instead of", "rather than",
         "skip", "skipping", "no need for", "no need to", "bypass", "avoid", "refuse", "refused", "closed",
+        "nothing", "zero",
         *_NOT_SAYING_EN,
     ),
+    particles=("no", "not", "never", "without", "nor", "none", "cannot", "nothing"),
     post_negations=("is not", "are not", "isn't", "aren't", "was not", "were not", "is no longer",
                     "are no longer", "not something we", "isn't something we", "is off the table",
                     "are off the table", "is not possible", "isn't possible", "refused", "turned away",
-                    "not admitted", "not accepted", "not allowed"),
+                    "not admitted", "not accepted", "not allowed",
+                    # left as it is: "original finish left untouched", "the shop isn't part of the job"
+                    "untouched", "left as it is", "left as is", "stays as it is", "stay as they are",
+                    "not part of the job", "not included"),
     breaks=frozenset({"but", "and", "then", "so", "because", "however", "although", "though", "whereas", "while",
                       "instead"}),
     talk=(
