@@ -26,11 +26,14 @@ LANGUAGES = ("fr", "en")
 @lru_cache(maxsize=len(LANGUAGES))
 def common_words(language: str) -> frozenset[str]:
     """The folded words of ``language`` at least as common as ``COMMON_ZIPF`` (about 10,000 a language)."""
-    from wordfreq import get_frequency_dict  # loaded when a frame is first compiled, not at import
+    from wordfreq import get_frequency_dict, get_frequency_list  # read when a frame is first compiled
 
     floor = 10 ** (COMMON_ZIPF - 9)  # Zipf is log10 of the frequency per billion words
-    return frozenset(fold(word) for word, freq in get_frequency_dict(language, wordlist="small").items()
-                     if freq >= floor and " " not in word)
+    common = frozenset(fold(word) for word, freq in get_frequency_dict(language, wordlist="small").items()
+                       if freq >= floor and " " not in word)
+    get_frequency_dict.cache_clear()  # wordfreq keeps every word it read; only these are needed
+    get_frequency_list.cache_clear()
+    return common
 
 
 def load() -> None:

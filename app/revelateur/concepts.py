@@ -322,7 +322,8 @@ FR = Vocabulary(
     talk=(
         # explains, weighs up
         "pourquoi", "notre choix", "la raison pour laquelle", "les raisons pour lesquelles", "faut-il",
-        "différence entre", "avantages et inconvénients", "pour ou contre",
+        "différence entre", "avantages et inconvénients", "pour ou contre", "que choisir", "lequel choisir",
+        "laquelle choisir", "lequel dure", "laquelle dure", "lequel est le meilleur", "laquelle est la meilleure",
         # says no
         "dire non", "dis non", "dit non", "que non", "répondre non", "répond non", "c'est non", "réponse négative",
         "par la négative", "non et pourquoi", "décliner", "refuser poliment", "refuse poliment", "notre refus",
@@ -623,6 +624,7 @@ EN = Vocabulary(
     talk=(
         # explains, weighs up
         "why", "here s why", "the reason", "our policy", "evidence", "myth", "should you", "difference between",
+        "which to choose", "which one to choose", "which is better", "which lasts longer",
         "pros and cons",
         # says no
         "say no", "saying no", "says no", "said no", "no and here", "politely decline", "decline", "declining",
