@@ -29,8 +29,9 @@ ABOUT = {
     "blind3": "leave-frames-out, third batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind4": "leave-frames-out, fourth batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind5": "leave-frames-out, fifth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind6": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
-    "blind7": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind6": "leave-frames-out, sixth batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind7": "leave-frames-out, seventh batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind8": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "all": "dev + test + holdout",
 }
 
@@ -129,7 +130,7 @@ def _tag_line(report: Evaluation, tag: str) -> str:
 
 def default_splits(eval_dir: Path) -> list[str]:
     """Today's split (the hold-out) and the newest leave-frames-out one the folder has."""
-    batches = ("blind7", "blind6", "blind5", "blind4", "blind3", "blind2", "blind")
+    batches = ("blind8", "blind7", "blind6", "blind5", "blind4", "blind3", "blind2", "blind")
     newest = next((s for s in batches if (eval_dir / f"{s}.jsonl").exists()), None)
     return ["holdout", *([newest] if newest else [])]
 
