@@ -194,6 +194,31 @@ def test_a_line_drawn_with_a_number_is_read_against_the_quantity_named(serve: An
     assert [r["check_outcome"] for r in logged(served, 5)] == ["off_frame", "off_frame", "fits", "fits", "fits"]
 
 
+def test_words_taken_out_a_call_off_and_a_line_stated_are_not_against_the_frame(serve: Any,
+                                                                                  upstream: FakeUpstream) -> None:
+    """Banned terms named to take them out, a session called off because of a refused condition, a decline that
+    says it is no longer possible or states the line itself, and days that are not an age: all fit. The same
+    words asking for the refused thing are against the frame."""
+    storm, age = "No sessions in gale-force winds", "No parties for children under three"
+    frame = good_frame("en", refusals=["No payroll outsourcing", storm, age],
+                       lexicon={"preferred": ["margin"], "banned": ["magical"]})
+    served = start(serve, frame=frame)
+    with served.admin() as c:
+        def outcome(prompt: str) -> str:
+            answer = c.post(f"/api/frames/{served.slug}/check", json={"prompt": prompt})
+            assert answer.status_code == 200, answer.text
+            return str(answer.json()["outcome"])
+        for fits in ("Rewrite my Google profile and take out 'magical', parents find it cheesy",
+                     "Post: tonight's session is cancelled, gale-force winds forecast - refunds for everyone",
+                     "Draft a text reminder to parents 2 days before the party: what time I arrive",
+                     "Reply to a mum whose son is 2: we take children from the age of 3 at least, sorry"):
+            assert outcome(fits) == "fits", fits
+        for against in ("Write my Google profile: a magical afternoon for your kids",
+                        "Post: tonight's session goes ahead in gale-force winds, bring a hat",
+                        "Plan a party for children aged 2 on Saturday"):
+            assert outcome(against) == "off_frame", against
+
+
 def test_a_place_limit_in_its_own_words_is_caught_without_a_watch_list(serve: Any, upstream: FakeUpstream) -> None:
     """"Pas d'intervention hors de Lyon", with no place watched: a request that offers the intervention "hors de
     Lyon" is against it; one that declines it is not."""

@@ -137,8 +137,8 @@ def quantities(text: str, language: str, kind: str) -> list[tuple[float, float, 
         if kind == AGE and (unit is None or unit[0].startswith("w:")) and (
                 below or above or (i > 0 and tokens[i - 1] in ("aged", "agee", "age", "ages", "agees"))):
             unit = ("days", 365.0)  # "aged 14", "kids under 12": an age
-        if unit is None or unit[0] != (_YEARS if kind == AGE else kind):
-            continue
+        if unit is None or unit[0] != (_YEARS if kind == AGE else kind) or (kind == AGE and unit[1] < 30):
+            continue  # an age is in years or months: "2 days before the party" is not one
         if unit == _UNITS["ans"] and _of_something(tokens, i):
             continue  # "dix ans de métier", "the 12 years of the shop": a length of time, not an age
         amount = value * unit[1]

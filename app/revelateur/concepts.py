@@ -327,7 +327,7 @@ FR = Vocabulary(
         # says no
         "dire non", "dis non", "dit non", "que non", "répondre non", "répond non", "c'est non", "réponse négative",
         "par la négative", "non et pourquoi", "décliner", "refuser poliment", "refuse poliment", "notre refus",
-        "un refus", "mail de refus", "message de refus", "pas possible",
+        "un refus", "mail de refus", "message de refus", "pas possible", "plus possible", "n'est plus possible",
         "n'est pas possible", "ce n'est pas possible", "ne sera pas possible",
         *(f"{we} {do}" for we in ("je ne", "nous ne", "on ne", "je n", "nous n", "on n")
           for do in ("fais", "faisons", "fait", "propose", "proposons", "vends", "vendons", "vend", "crée", "créons",
@@ -355,7 +355,9 @@ FR = Vocabulary(
              "vendons", "prends", "prend", "prenons", "assure", "assurons", "gère", "gérons", "accepte",
              "acceptons", "livre", "livrons", "répare", "réparons", "crée", "créons", "traite", "traitons")),
     ),
-    soft_talk=("désolé", "désolée", "malheureusement", "à la place", "ailleurs", "plutôt"),
+    soft_talk=("désolé", "désolée", "malheureusement", "à la place", "ailleurs", "plutôt",
+               # called off: "sortie annulée demain, 28 nœuds annoncés" applies the refusal
+               "annulé", "annulée", "annulés", "annulées", "reporté", "reportée", "reportés", "reportées"),
     reported=(
         *(f"{asks} {whether}" for asks in ("demande", "demandent", "demandait", "se demande", "veut savoir",
                                             "veulent savoir", "voudrait savoir", "aimerait savoir", "souhaite savoir")
@@ -369,8 +371,8 @@ FR = Vocabulary(
              "interdit", "sans parler de", "sans parler d", "sans mentionner", "sans utiliser", "sans employer",
              "sans dire", "sans le _", "sans la _", "sans les _", "sans l _", "sans nous _", "sans se _",
              # takes words out of a text: "réécris-le en enlevant « cosy »"
-             "enlever", "enlevant", "enlève", "enlevez", "retirer", "retirant", "retire", "retirez", "supprimer",
-             "supprimant", "supprime", "supprimez",
+             "enlever", "enlevant", "enlève", "enlevez", "ôter", "ôtant", "ôte", "retirer", "retirant", "retire",
+             "retirez", "supprimer", "supprimant", "supprime", "supprimez",
              *_NOT_SAYING_FR),
     agree=("oui", "que oui", "réponse positive", "répondre oui", "réponds oui", "dire oui", "dis oui", "dis-lui oui",
            "accepter", "accepte", "acceptons", "d'accord", "confirmer", "confirme", "confirmant",
@@ -629,7 +631,7 @@ EN = Vocabulary(
         # says no
         "say no", "saying no", "says no", "said no", "no and here", "politely decline", "decline", "declining",
         "declines", "turn down", "turning down", "turn it down", "refusal", "we regret",
-        "not a service we", "outside what we", "can t help with", "not possible",
+        "not a service we", "outside what we", "can t help with", "not possible", "no longer possible",
         *(f"{we} {do_not} {do}" for we in ("we", "i") for do_not in ("don t", "do not", "no longer")
           for do in ("do", "offer", "provide", "sell", "take", "groom", "treat", "lay", "build", "handle", "accept",
                      "cover", "run", "file", "make", "create", "design", "manage", "use", "work with")),
@@ -654,7 +656,9 @@ EN = Vocabulary(
         *_anaphoric_denials(("don t _", "do not _", "can t _", "cannot _", "won t _", "no longer _"),
                             ("it", "that", "this", "them", "those", "these", "one")),
     ),
-    soft_talk=("sorry", "unfortunately", "instead", "do instead", "elsewhere", "rather"),
+    soft_talk=("sorry", "unfortunately", "instead", "do instead", "elsewhere", "rather",
+               # called off: "tonight's session is cancelled, gale-force winds forecast" applies the refusal
+               "cancelled", "canceled", "called off", "postponed"),
     reported=(
         *(f"{asks}{us} {what}" for asks in ("asked", "asks", "asking") for us in ("", " _")
           for what in ("if", "whether", "about", "for")),
@@ -671,7 +675,7 @@ EN = Vocabulary(
              "without mentioning", "without using", "without saying", "never say", "don't say", "don't use the",
              "without _ it", "without _ them", "without _ us", "without _ ourselves",
              # takes words out of a text: "rewrite it removing 'bespoke'"
-             "remove", "removing", "delete", "deleting",
+             "remove", "removing", "delete", "deleting", "take out", "taking out", "cut out", "get rid of",
              *_NOT_SAYING_EN),
     agree=("yes", "say yes", "saying yes", "confirm", "confirming", "accept", "accepting", "agree", "agreeing",
            "happy to", "of course", "no problem", "no worries", "go ahead"),
