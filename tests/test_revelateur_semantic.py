@@ -186,12 +186,13 @@ def test_a_line_drawn_with_a_number_is_read_against_the_quantity_named(serve: An
     set_policy(served, "refuse")
     for fits in ("Prépare l'affiche de l'atelier d'entretien du samedi pour un groupe de 8 personnes",
                  "Relance le groupe de cyclistes du club pour la facture de 86,40 € de samedi",
-                 "Présente Léa, notre mécanicienne, qui a dix ans de métier en réparation de vélos"):
+                 "Présente Léa, notre mécanicienne, qui a dix ans de métier en réparation de vélos",
+                 "Remercie M. Petit, qui nous confie la réparation de ses vélos depuis 10 ans"):
         assert chat(served, fits).choices[0].message.content
     for against, item in (("Fais le devis de l'atelier d'entretien pour un groupe de douze personnes", line),
                           ("Devis pour la réparation du vélo d'un garçon de 8 ans", age)):
         refused(served, against, item)
-    assert [r["check_outcome"] for r in logged(served, 5)] == ["off_frame", "off_frame", "fits", "fits", "fits"]
+    assert [r["check_outcome"] for r in logged(served, 6)] == ["off_frame", "off_frame", "fits", "fits", "fits", "fits"]
 
 
 def test_words_taken_out_a_call_off_and_a_line_stated_are_not_against_the_frame(serve: Any,

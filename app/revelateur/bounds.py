@@ -62,6 +62,7 @@ AGE = "age"  # a bound with no unit ("under 16") is an age, in days like a durat
 _PER = frozenset({"a", "per", "par", "each", "an", "every", "chaque"})
 _YEARS = "days"  # the kind of "ans", "years"
 _BETWEEN = frozenset({"a", "to", "et", "and", "ou", "or", "jusqu", "au"})
+_FOR = frozenset({"for", "pendant", "depuis", "durant"})  # "for ten years", "depuis 12 ans": how long, not how old
 _TOKEN = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d{3})*(?:[.,]\d+)?|[a-z]+")
 _NUMBER = re.compile(r"\d")
 _SPACES = re.compile(r"[ \u00a0\u202f]")
@@ -139,8 +140,8 @@ def quantities(text: str, language: str, kind: str) -> list[tuple[float, float, 
             unit = ("days", 365.0)  # "aged 14", "kids under 12": an age
         if unit is None or unit[0] != (_YEARS if kind == AGE else kind) or (kind == AGE and unit[1] < 30):
             continue  # an age is in years or months: "2 days before the party" is not one
-        if unit == _UNITS["ans"] and _of_something(tokens, i):
-            continue  # "dix ans de métier", "the 12 years of the shop": a length of time, not an age
+        if unit == _UNITS["ans"] and (_of_something(tokens, i) or (i > 0 and tokens[i - 1] in _FOR)):
+            continue  # "dix ans de métier", "hosted our students for ten years": a length of time, not an age
         amount = value * unit[1]
         low = float("-inf") if below else amount
         high = float("inf") if above else amount
