@@ -5,6 +5,7 @@ console's "Ce que Cadre surveille", where a word added catches a request on the 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -106,16 +107,20 @@ def test_a_word_added_in_the_console_catches_the_next_call(browser: Any, serve: 
     section = page.locator("[data-watch-section]")
     expect(section.get_by_role("heading")).to_have_text("Ce que Cadre surveille")
     expect(section.get_by_text("Déjà reconnus sans liste : trottinette")).to_be_visible()
-    section.get_by_label(NEW_BIKES).fill("Moustache Samedi, VTT Cube")
+    expect(section.locator("[data-watch-common]")).to_have_count(0)
+    section.get_by_label(NEW_BIKES).fill("Moustache Samedi, VTT Cube, électrique")
     page.get_by_role("button", name="Valider et publier").click()
     expect(page.get_by_role("status").filter(has_text="Cadre publié")).to_be_visible()
-    expect(page.locator("[data-watch-section]").get_by_label(NEW_BIKES)).to_have_value("Moustache Samedi, VTT Cube")
+    watched = page.locator("[data-watch-section]")
+    expect(watched.get_by_label(NEW_BIKES)).to_have_value("Moustache Samedi, VTT Cube, électrique")
+    # one common word alone only marks a request "to check": the owner is told which of the words are
+    expect(watched.locator("[data-watch-common]")).to_have_text(re.compile(r"Mots courants.*: électrique$"))
 
     with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(model="fake-model", messages=[{"role": "user", "content": request}])
     assert caught.value.code == "off_frame" and NEW_BIKES in caught.value.message
     page.goto(f"{served.url}/admin/frames/{served.slug}/history?from=1&to=2")
     expect(page.locator("main")).to_contain_text("Ce que Cadre surveille")
-    expect(page.locator("main")).to_contain_text("Moustache Samedi, VTT Cube")
+    expect(page.locator("main")).to_contain_text("Moustache Samedi, VTT Cube, électrique")
     assert errors == []
     page.context.close()

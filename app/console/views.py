@@ -64,6 +64,7 @@ class EditorView:
     live: bool  # the form holds exactly the version in service: the prompt is what the AI receives now
     form_errors: dict[str, str] = field(default_factory=dict)
     suggested: dict[str, list[str]] = field(default_factory=dict)  # per refusal: what the families already watch
+    common: dict[str, list[str]] = field(default_factory=dict)  # per refusal: watched words only "to check" alone
 
     @property
     def live_version(self) -> int:
@@ -98,7 +99,7 @@ def editor_view(state: FrameState, values: Values, frame: Frame | None, prompts:
     return EditorView(values, findings_by_field(findings), errors(findings),
                       [f for f in findings if f.severity == "warning"],
                       render_frame(prompts, shown, state.slug, number), number, live, form_errors or {},
-                      watch.suggestions(shown))
+                      watch.suggestions(shown), watch.common_alone(shown))
 
 
 # ---------------------------------------------------------------------------------------- decisions

@@ -228,6 +228,10 @@ CONSOLE: dict[str, dict[str, str]] = {
                          "products, brands, synonyms, the other language's words, places outside your area. "
                          "Separate them with commas."},
     "watch_suggested": {"fr": "Déjà reconnus sans liste : {words}", "en": "Already recognised without a list: {words}"},
+    "watch_common": {"fr": "Mots courants : seuls, ils font signaler la demande « à vérifier », sans la refuser ; "
+                           "écrivez plutôt le nom entier (« Moustache Samedi ») : {words}",
+                     "en": "Common words: on their own they mark a request “to check”, not refused; write the full "
+                           "name instead (“Moustache Samedi”): {words}"},
     "hint_refusals": {"fr": "Ce à quoi vous dites non : au moins un, trois recommandés.",
                       "en": "What you say no to: at least one, three recommended."},
     "hint_secondary_audiences": {"fr": "D'autres publics servis, deux au plus.",

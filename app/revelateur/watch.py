@@ -16,8 +16,11 @@ import orjson
 
 from app.errors import UpstreamError, UpstreamTimeout
 from app.frames.model import Frame, WatchList
+from app.frames.text import fold, split_words
+from app.revelateur.commonness import common
 from app.revelateur.concepts import VOCABULARIES
 from app.revelateur.judge import read_reply_text
+from app.revelateur.places import place_limited
 from app.revelateur.refusal_groups import CLIENT_WORK, context_stems, groups
 from app.upstream.client import Upstream
 
@@ -47,6 +50,19 @@ def suggestions(frame: Frame) -> dict[str, list[str]]:
                     words += [p for p in concepts[label[2:]].phrases
                               if "_" not in p and "*" not in p and not p.startswith("=") and p not in words]
         found[refusal] = words[:MAX_SUGGESTED]
+    return found
+
+
+def common_alone(frame: Frame) -> dict[str, list[str]]:
+    """The watched words that are one word common in general language ("moustache", "office"), by refusal: on
+    their own they make a request "to check", not "against the frame" (``app.revelateur.commonness``); the owner
+    is told, and may write the phrase instead ("Moustache Samedi"). A place limit's places are not concerned."""
+    found: dict[str, list[str]] = {}
+    for watched in frame.watch:
+        if watched.refusal.strip() and not place_limited(watched.refusal, frame.language):
+            words = [w for w in watched.words if len(split_words(fold(w))) == 1 and common(fold(w).strip())]
+            if words:
+                found[watched.refusal] = words
     return found
 
 
