@@ -108,8 +108,8 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="precision and recall of the off-frame check on a labelled set")
     e.add_argument("--split", choices=("dev", "test", "holdout", "unseen", "unseen2", "blind", "blind2", "blind3",
                                        "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
-                                       "all"),
-                   help="default: holdout (blind, the old frames) and the newest leave-frames-out split (blind9: "
+                                       "blind10", "all"),
+                   help="default: holdout (blind, the old frames) and the newest leave-frames-out split (blind10: "
                         "new trades)")
     e.add_argument("--dir", help="an evaluation folder (default: the project's frames/eval)")
     e.add_argument("--watch", metavar="DIR|none",

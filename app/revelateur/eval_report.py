@@ -32,7 +32,8 @@ ABOUT = {
     "blind6": "leave-frames-out, sixth batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind7": "leave-frames-out, seventh batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind8": "leave-frames-out, eighth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind9": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind9": "leave-frames-out, ninth batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind10": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "all": "dev + test + holdout",
 }
 
@@ -131,7 +132,7 @@ def _tag_line(report: Evaluation, tag: str) -> str:
 
 def default_splits(eval_dir: Path) -> list[str]:
     """Today's split (the hold-out) and the newest leave-frames-out one the folder has."""
-    batches = ("blind9", "blind8", "blind7", "blind6", "blind5", "blind4", "blind3", "blind2", "blind")
+    batches = ("blind10", "blind9", "blind8", "blind7", "blind6", "blind5", "blind4", "blind3", "blind2", "blind")
     newest = next((s for s in batches if (eval_dir / f"{s}.jsonl").exists()), None)
     return ["holdout", *([newest] if newest else [])]
 

@@ -26,10 +26,10 @@ from app.frames.model import Frame, WatchList
 from app.revelateur.checker import Checker, compile_checker
 from app.revelateur.review import sure_hits
 
-# dev, test, and since their figures were read (2026-12-06) unseen, unseen2 and blind to blind8, were tuned on;
-# holdout and blind9 are only run
+# dev, test, and since their figures were read (2026-12-06) unseen, unseen2 and blind to blind9, were tuned on;
+# holdout and blind10 are only run
 SPLITS = ("dev", "test", "holdout", "unseen", "unseen2", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
-          "blind7", "blind8", "blind9")
+          "blind7", "blind8", "blind9", "blind10")
 OLD_SPLITS = ("dev", "test", "holdout")  # the frames the word lists were written with ("all")
 LANGUAGES = ("fr", "en", "all")
 _TAG = re.compile(r"^\s*\[([a-z-]+)\]")
