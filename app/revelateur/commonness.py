@@ -6,9 +6,8 @@ A request that asks for what a refusal refuses mostly names it in a phrase ("cer
 one common word alone ("office", "samedi", "restaurant", "online") is found as often in the business's own
 work ("office opening hours", "le patron du restaurant d'à côté nous apporte ses chemises perso"): such a
 finding is to check, not against the frame, unless the word stands with the refusal's own next word ("payroll
-outsourcing"). How common a word is comes from wordfreq (frequencies of
-general French and English, from many sources), not from a list written here; the line (``COMMON_ZIPF``) is
-measured in docs/decisions.md.
+outsourcing"). How common a word is comes from wordfreq (frequencies of general French and English, from many
+sources), not from a list written here; the line (``COMMON_ZIPF``) is measured in docs/decisions.md.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ def common_words(language: str) -> frozenset[str]:
 
     Read from wordfreq's own data file, in its documented "cBpack" format (``wordfreq.read_cBpack``: a header,
     then one list of words per centibel of frequency, the most common first), without importing wordfreq:
-    its modules cost 8 MB a worker, the words kept here 3 MB."""
+    its modules cost 8 MB a worker, the words kept here about 5 MB."""
     spec = find_spec("wordfreq")
     if spec is None or spec.origin is None:
         raise RuntimeError("wordfreq is not installed (pip install cadre)")
