@@ -220,6 +220,29 @@ def test_words_taken_out_a_call_off_and_a_line_stated_are_not_against_the_frame(
             assert outcome(against) == "off_frame", against
 
 
+def test_a_date_beside_a_count_and_a_decline_that_says_we_are_not_fit(serve: Any, upstream: FakeUpstream) -> None:
+    """"12 June 2027, 5 people": the year is not a count of people, the 5 is, and 5 is within the line. "explaining
+    we aren't on those sites" declines what the customer's voucher is for. The same words beyond the line, or
+    asking for the refused thing, are against the frame."""
+    size, sites = "No group lessons for more than six people", "No bookings through gift experience websites"
+    frame = good_frame("en", refusals=["No payroll outsourcing", size, sites],
+                       lexicon={"preferred": ["margin"], "banned": ["magical"]},
+                       watch=[{"refusal": sites, "words": ["red letter days", "buyagift"]}])
+    served = start(serve, frame=frame)
+    with served.admin() as c:
+        def outcome(prompt: str) -> str:
+            answer = c.post(f"/api/frames/{served.slug}/check", json={"prompt": prompt})
+            assert answer.status_code == 200, answer.text
+            return str(answer.json()["outcome"])
+        for fits in ("confirm the group lesson at the range, 12 June 2027, 5 people, start 9:30",
+                     "A customer has a Red Letter Days voucher and wants to come with her sister. Write a polite "
+                     "reply explaining we aren't on those sites, and how to book with us directly."):
+            assert outcome(fits) == "fits", fits
+        for against in ("confirm the group lesson at the range, 12 June 2027, 9 people, start 9:30",
+                        "Write our listing for the Red Letter Days website: a two-hour group lesson"):
+            assert outcome(against) == "off_frame", against
+
+
 def test_a_place_limit_in_its_own_words_is_caught_without_a_watch_list(serve: Any, upstream: FakeUpstream) -> None:
     """"Pas d'intervention hors de Lyon", with no place watched: a request that offers the intervention "hors de
     Lyon" is against it; one that declines it is not."""

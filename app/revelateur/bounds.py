@@ -202,11 +202,17 @@ def _singular(word: str) -> str:
 
 def _unit_after(tokens: tuple[str, ...], i: int) -> tuple[str, float] | None:
     """The unit of the number at ``i``: the first word after it, across a range ("6 à 40 personnes") and the
-    "-year-old" of an age."""
+    "-year-old" of an age. Two numbers side by side are two quantities ("12 June 2027, 5 faces"): the first
+    has no unit."""
     j = i + 1
-    while j < len(tokens) and (tokens[j] in _BETWEEN or _value(tokens[j]) is not None):
-        j += 1
-    if j >= len(tokens):
+    while True:
+        k = j
+        while k < len(tokens) and tokens[k] in _BETWEEN:
+            k += 1
+        if k == j or k >= len(tokens) or _value(tokens[k]) is None:
+            break
+        j = k + 1  # across a range: "6 à 40", "between 6 and 40"
+    if j >= len(tokens) or _value(tokens[j]) is not None:
         return None
     word = tokens[j]
     if word in _UNITS:

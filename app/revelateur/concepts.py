@@ -650,9 +650,9 @@ EN = Vocabulary(
         "her _ provider", "his _ provider", "their accountant", "her accountant", "his accountant",
         "your accountant", "what we do instead", "what we offer instead",
         # denies what was named before: "reply that we don't", "we don't do that"
-        *(f"{say} we {do_not}" for say in ("that", "explain", "say", "reply", "saying", "tell her", "tell him",
-                                           "tell them")
-          for do_not in ("don t", "do not", "can t", "cannot", "won t", "no longer")),
+        *(f"{say} we {do_not}" for say in ("that", "explain", "explaining", "say", "reply", "saying", "tell her",
+                                           "tell him", "tell them")
+          for do_not in ("don t", "do not", "can t", "cannot", "won t", "no longer", "aren t", "are not", "re not")),
         *_anaphoric_denials(("don t _", "do not _", "can t _", "cannot _", "won t _", "no longer _"),
                             ("it", "that", "this", "them", "those", "these", "one")),
     ),
