@@ -78,3 +78,25 @@ def test_eval_refuses_a_watch_list_for_a_refusal_the_frame_does_not_have(tmp_pat
     done = cadre("eval", "--dir", folder, "--split", "blind", "--semantic", "off")
     assert done.returncode == 1 and "Pas de gâteaux" in done.stderr
     no_traceback(done)
+
+
+def test_eval_measures_splits_joined_by_plus_as_one_set_and_names_a_wrong_one(tmp_path: Path) -> None:
+    """Two batches written together are measured as one set: "blind11+blind12" counts the rows of both, and is the
+    default beside the hold-out once the folder has them; a split it does not know is a clear error, in French and
+    in English."""
+    folder = eval_dir(tmp_path)
+    rows = (folder / "blind.jsonl").read_text(encoding="utf-8").splitlines()
+    (folder / "blind11.jsonl").write_text("\n".join(rows[:3]) + "\n", encoding="utf-8")
+    (folder / "blind12.jsonl").write_text("\n".join(rows[3:]) + "\n", encoding="utf-8")
+    done = cadre("eval", "--dir", folder, "--split", "blind11+blind12", "--semantic", "off")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("=== split: blind11+blind12 (leave-frames-out")
+    assert block(done.stdout, "lexical + watch lists")["all"][1:8] == ["6", "1.000", "0.667", "0.800", "2", "0", "1"]
+    (folder / "holdout.jsonl").write_text(rows[0] + "\n", encoding="utf-8")
+    default = cadre("eval", "--dir", folder, "--semantic", "off")
+    assert default.returncode == 0, default.stderr
+    assert "=== split: holdout" in default.stdout and "=== split: blind11+blind12" in default.stdout
+    wrong = cadre("eval", "--dir", folder, "--split", "blind11+blind99", "--semantic", "off")
+    assert wrong.returncode == 2 and "jeu inconnu 'blind11+blind99'" in wrong.stderr
+    assert "unknown split 'blind11+blind99'" in wrong.stderr
+    no_traceback(wrong)

@@ -156,6 +156,15 @@ def rate_limit_arg(value: str) -> int | None:
         raise argparse.ArgumentTypeError(f"{value!r}: a number of requests per minute, or none") from None
 
 
+def split_arg(value: str) -> str:
+    """A split of the evaluation set, "all", or several joined by "+" ("blind11+blind12")."""
+    from app.revelateur.evaluation import SPLITS, check_split
+    try:
+        return check_split(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(both("cli.eval_split_unknown", split=value, known=", ".join(SPLITS))) from None
+
+
 async def key_limit(args: argparse.Namespace, settings: Settings) -> int:
     async with store_of(settings) as store:
         key = await store.set_rate_limit(args.id, args.rate_limit)

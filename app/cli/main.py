@@ -106,10 +106,9 @@ def parser() -> argparse.ArgumentParser:
     k.set_defaults(handler=commands.key_revoke)
 
     e = sub.add_parser("eval", help="precision and recall of the off-frame check on a labelled set")
-    e.add_argument("--split", choices=("dev", "test", "holdout", "unseen", "unseen2", "blind", "blind2", "blind3",
-                                       "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
-                                       "blind10", "all"),
-                   help="default: holdout (blind, the old frames) and the newest leave-frames-out split (blind10: "
+    e.add_argument("--split", type=commands.split_arg,
+                   help="dev, test, holdout, unseen, unseen2, blind, blind2 ... blind12, all, or several joined by + "
+                        "(default: holdout, the old frames, and the newest leave-frames-out set, blind11+blind12: "
                         "new trades)")
     e.add_argument("--dir", help="an evaluation folder (default: the project's frames/eval)")
     e.add_argument("--watch", metavar="DIR|none",

@@ -41,6 +41,10 @@ CLI: dict[str, dict[str, str]] = {
         "en": "warning: CADRE_ADMIN_TOKEN is set here; servers using it keep accepting it (the token replaced here "
         "only counts where it is unset). Change it to change the token.",
     },
+    "cli.eval_split_unknown": {
+        "fr": "jeu inconnu {split!r} : attendu {known}, all, ou plusieurs jeux joints par + (blind11+blind12)",
+        "en": "unknown split {split!r}: expected {known}, all, or several splits joined by + (blind11+blind12)",
+    },
     "cli.eval_file_missing": {
         "fr": "fichier d'évaluation introuvable : {name}",
         "en": "evaluation file not found: {name}",

@@ -10,6 +10,7 @@ from typing import Any
 
 from app.frames.model import WatchList
 from app.revelateur.evaluation import (
+    FRESH,
     LANGUAGES,
     Evaluation,
     JudgeCall,
@@ -33,7 +34,9 @@ ABOUT = {
     "blind7": "leave-frames-out, seventh batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind8": "leave-frames-out, eighth batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind9": "leave-frames-out, ninth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind10": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind10": "leave-frames-out, tenth batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind11": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind12": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "all": "dev + test + holdout",
 }
 
@@ -96,7 +99,7 @@ def format_report(reports: list[Evaluation], errors: bool = False) -> str:
     for report in reports:
         if report.split != split:
             split = report.split
-            lines += ["", f"=== split: {split} ({ABOUT.get(split, '')})"]
+            lines += ["", f"=== split: {split} ({about(split)})"]
         lines += ["", f"--- {report.config}",
                   "           off_frame (against the frame + to check)      against the frame alone",
                   "lang  requests  precision  recall     F1  tp  fp  fn   precision  recall  to_check"]
@@ -130,8 +133,19 @@ def _tag_line(report: Evaluation, tag: str) -> str:
             + rate(language="en").ljust(13) + rate("against"))
 
 
+def about(split: str) -> str:
+    """What a split is, for the report's heading; several joined by "+" are one set when they are the fresh one."""
+    if split == "+".join(FRESH):
+        return "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind " \
+               "together after the last change to the check"
+    return "; ".join(ABOUT.get(part, "") for part in split.split("+"))
+
+
 def default_splits(eval_dir: Path) -> list[str]:
     """Today's split (the hold-out) and the newest leave-frames-out one the folder has."""
+    fresh = [s for s in FRESH if (eval_dir / f"{s}.jsonl").exists()]
+    if fresh:
+        return ["holdout", "+".join(fresh)]
     batches = ("blind10", "blind9", "blind8", "blind7", "blind6", "blind5", "blind4", "blind3", "blind2", "blind")
     newest = next((s for s in batches if (eval_dir / f"{s}.jsonl").exists()), None)
     return ["holdout", *([newest] if newest else [])]

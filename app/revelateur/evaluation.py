@@ -26,10 +26,11 @@ from app.frames.model import Frame, WatchList
 from app.revelateur.checker import Checker, compile_checker
 from app.revelateur.review import sure_hits
 
-# dev, test, and since their figures were read (2026-12-06) unseen, unseen2 and blind to blind9, were tuned on;
-# holdout and blind10 are only run
+# dev, test, and since their figures were read (2026-12-06) unseen, unseen2 and blind to blind10, were tuned on;
+# holdout, blind11 and blind12 are only run
 SPLITS = ("dev", "test", "holdout", "unseen", "unseen2", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
-          "blind7", "blind8", "blind9", "blind10")
+          "blind7", "blind8", "blind9", "blind10", "blind11", "blind12")
+FRESH = ("blind11", "blind12")  # written together after the last change to the check: measured as one set
 OLD_SPLITS = ("dev", "test", "holdout")  # the frames the word lists were written with ("all")
 LANGUAGES = ("fr", "en", "all")
 _TAG = re.compile(r"^\s*\[([a-z-]+)\]")
@@ -186,19 +187,27 @@ def load_watch(watch_dir: Path, frames: dict[str, Frame]) -> dict[str, list[Watc
 
 
 def load_rows(eval_dir: Path, split: str) -> list[dict[str, Any]]:
-    """The labelled requests of ``split`` (one of SPLITS, or "all": dev, test and holdout)."""
+    """The labelled requests of ``split``: one of SPLITS, "all" (dev, test and holdout), or several joined by
+    "+" ("blind11+blind12")."""
+    check_split(split)
     if split == "all":
         names: tuple[str, ...] = tuple(name for name in OLD_SPLITS if (eval_dir / f"{name}.jsonl").exists())
-    elif split in SPLITS:
-        names = (split,)
     else:
-        raise ValueError(f"unknown split {split!r}: expected {', '.join(SPLITS)} or all")
+        names = tuple(split.split("+"))
     rows: list[dict[str, Any]] = []
     for name in names:
         for line in (eval_dir / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rows.append(json.loads(line))
     return rows
+
+
+def check_split(split: str) -> str:
+    """``split`` when it names splits this folder format knows, else ValueError."""
+    parts = split.split("+")
+    if split != "all" and (not all(part in SPLITS for part in parts) or len(set(parts)) != len(parts)):
+        raise ValueError(f"unknown split {split!r}: expected {', '.join(SPLITS)}, all, or splits joined by +")
+    return split
 
 
 def with_watch(frames: dict[str, Frame], watch: dict[str, list[WatchList]] | None) -> dict[str, Frame]:
