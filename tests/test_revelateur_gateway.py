@@ -295,3 +295,32 @@ def test_findings_of_request_and_answer_are_both_kept(flag, upstream):
         ask(client, "chat", OFF_FRAME)
     sources = [f["source"] for f in json.loads(latest(flag, mark)["findings"])]
     assert sources == ["request", "answer"]
+
+
+CONTEXT = "Mme Girard est passée ce matin avec son fils, qui entre en sixième et fait le trajet tous les jours : "
+LONG_OFF_FRAME = CONTEXT + "écris une annonce pour nos VTT neufs en promotion, à poser en vitrine lundi."  # 33 words
+LONG_BANNED = CONTEXT + "écris un post sur nos révisions low-cost, à publier lundi."
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_refuse_forwards_a_long_request_whose_refusal_is_to_check(refuse, upstream, endpoint):
+    """Beyond 22 words (French) a request names its context, and a refusal found in it is to check: forwarded and
+    recorded, not refused (a judge, when set, decides). A banned term is used whatever the length; the model's
+    answer is read whatever its length."""
+    assert len(LONG_OFF_FRAME.split()) > 22 >= len(OFF_FRAME.split())
+    mark = last_id(refuse)
+    with refuse.client() as client:
+        assert text_of(endpoint, False, ask(client, endpoint, LONG_OFF_FRAME))
+        record = latest(refuse, mark)
+        assert (record["outcome"], record["check_outcome"]) == ("forwarded", "to_check")
+        assert json.loads(record["findings"]) == [
+            {"item": REFUSAL, "kind": "refusal", "field": "refusals[0]", "source": "request", "sure": False}]
+        with pytest.raises(openai.BadRequestError) as caught:
+            ask(client, endpoint, LONG_BANNED)
+        assert caught.value.response.json()["error"]["code"] == "off_frame"
+        upstream.reply_text = ("Voici une proposition pour la vitrine de lundi, à adapter selon vos stocks et les "
+                               "tailles disponibles en boutique : grande vente de vélos neufs, VTT et vélos de "
+                               "ville, jusqu'à moins vingt pour cent pendant tout le mois.")
+        with pytest.raises(openai.BadRequestError) as caught:
+            ask(client, endpoint, FITS)
+    assert "Cadre a retenu la réponse du modèle" in caught.value.response.json()["error"]["message"]

@@ -200,8 +200,9 @@ class Hit:
 class RequestCheck(Protocol):
     """A published version's compiled request check (the révélateur's lexical stage)."""
 
-    def check(self, text: str) -> list[Hit]:
-        """The refusals and banned terms ``text`` runs into, in the order they appear in it."""
+    def check(self, text: str, *, answer: bool = False) -> list[Hit]:
+        """The refusals and banned terms ``text`` runs into, in the order they appear in it (``answer``: the
+        model's answer, not a request)."""
         ...
 
     def talks(self, text: str) -> bool:

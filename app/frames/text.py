@@ -116,3 +116,17 @@ def sentence_count(text: str, abbreviations: frozenset[str], titles: frozenset[s
             ends = True
         count += ends
     return count
+
+
+def excerpt_around(text: str, folded: str, char: int, size: int = 200) -> str:
+    """At most ``size`` characters of ``text`` around the character ``char`` of its folded form, on one line."""
+    if len(folded) != len(text):  # a ligature or a decomposed accent changed lengths: place it roughly
+        char = round(char * len(text) / max(1, len(folded)))
+    start = max(0, char - 80)
+    if start:
+        space = text.find(" ", start, char)
+        start = space + 1 if space >= 0 else start
+    piece = " ".join(printable(text[start:start + size]).split())
+    if start + size < len(text):
+        piece = piece[:size - 1].rsplit(" ", 1)[0] + "…"
+    return ("…" + piece)[:size] if start else piece[:size]

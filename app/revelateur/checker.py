@@ -21,7 +21,7 @@ from typing import Literal, TypeVar
 
 from app.frames.model import Frame
 from app.frames.records import Hit
-from app.frames.text import WORD, fold, printable, split_words
+from app.frames.text import WORD, excerpt_around, fold, split_words
 from app.frames.text import words as text_words
 from app.frames.wordlists import WORDLISTS
 from app.revelateur.bounds import Bound, Side, bound
@@ -44,6 +44,11 @@ from app.revelateur.typos import FUZZY_MIN, Typos
 Kind = Literal["refusal", "lexicon"]
 
 WINDOW = 15  # words within which the slots of a refusal must appear together
+# Words beyond which a request's refusal found is to check, not against the frame: a longer request names its
+# context (the customer, the place, what happened), and what it names is less often what it asks for. French
+# says as much in about 12% more words. Measured in docs/decisions.md ("Fifth session on issue 13"); an answer
+# is not a request, and a banned term is used whatever the length.
+LONG = {"en": 20, "fr": 22}
 EXCERPT = 200
 OFFER = "~offer"  # a word of the frame's offer: with "outside" refusals, the request is about our work
 OUTSIDE = "o:"  # "hors de la métropole", "outside Norfolk": with what a place limit limits, the limit itself
@@ -93,8 +98,9 @@ class Checker:
         self._plain: set[str] = set()  # words seen that start no phrase and spell no phrase word wrong
         self._possible: dict[frozenset[str], bool] = {}  # the fast path's answer, per set of labels present
 
-    def check(self, text: str) -> list[Hit]:
-        """The refusals and banned terms ``text`` runs into, in the order they appear in it."""
+    def check(self, text: str, *, answer: bool = False) -> list[Hit]:
+        """The refusals and banned terms ``text`` runs into, in the order they appear in it (``answer``: the
+        model's answer rather than a request, read whatever its length)."""
         if not text or not self.rules:
             return []
         folded = fold(text)
@@ -113,6 +119,7 @@ class Checker:
         seen = marks(found, words, where, self._breaks)
         affirmed, denied = occurrences(found, seen)
         hits: list[tuple[int, _Rule, bool]] = []
+        long = not answer and len(text.split()) > LONG[self.language]
         for rule in self.rules:
             sure = True
             if rule.kind == "lexicon":
@@ -135,9 +142,9 @@ class Checker:
                         # customer in Glossop: sorry, that's outside our area": the place is the one declined
                         at = None
             if at is not None:
-                hits.append((at, rule, sure))
+                hits.append((at, rule, sure and (rule.kind == "lexicon" or not long)))
         hits.sort(key=lambda h: h[0])
-        return [Hit(r.item, r.kind, r.field, _excerpt(text, folded, where.char_of(folded, at)), sure)
+        return [Hit(r.item, r.kind, r.field, excerpt_around(text, folded, where.char_of(folded, at), EXCERPT), sure)
                 for at, r, sure in hits]
 
     def talks(self, text: str) -> bool:
@@ -299,20 +306,6 @@ def _talked_about(positions: tuple[int, ...], clause: list[int], seen: Marks) ->
     vendons pas de vélos neufs" talks about the refusal; in "une annonce pour des vélos neufs, plutôt courte"
     the cue belongs to another clause and the hit stands."""
     return seen.talks_about(clause[p] for p in positions)
-
-
-def _excerpt(text: str, folded: str, char: int) -> str:
-    """At most EXCERPT characters of ``text`` around the character ``char`` of its folded form."""
-    if len(folded) != len(text):  # a ligature or a decomposed accent changed lengths: place it roughly
-        char = round(char * len(text) / max(1, len(folded)))
-    start = max(0, char - 80)
-    if start:
-        space = text.find(" ", start, char)
-        start = space + 1 if space >= 0 else start
-    piece = " ".join(printable(text[start:start + EXCERPT]).split())
-    if start + EXCERPT < len(text):
-        piece = piece[:EXCERPT - 1].rsplit(" ", 1)[0] + "…"
-    return ("…" + piece)[:EXCERPT] if start else piece[:EXCERPT]
 
 
 # ------------------------------------------------------------------------------------------- compiling

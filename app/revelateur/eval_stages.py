@@ -95,7 +95,7 @@ def judge_call(model: str, base_url: str, api_key: str | None, prompts: jinja2.E
 
 
 class _NoCheck:
-    def check(self, text: str) -> list[Any]:
+    def check(self, text: str, *, answer: bool = False) -> list[Any]:
         return []
 
     def talks(self, text: str) -> bool:

@@ -61,7 +61,7 @@ def review(text: str, published: Published, decision: Decision, public_url: str,
 def check_answer(seen: Review, answer: str, decision: Decision) -> FrameRefusal | None:
     """Check a non-streamed answer's text; under ``refuse``, the refusal that replaces a breaking one (a place
     named alone, "to check", never replaces an answer)."""
-    hits = sure_hits(seen.published.checker.check(answer))
+    hits = sure_hits(seen.published.checker.check(answer, answer=True))
     if not hits:
         return None
     _record(decision, hits, "answer")
@@ -73,7 +73,7 @@ def check_answer(seen: Review, answer: str, decision: Decision) -> FrameRefusal 
 
 def check_stream(seen: Review, answer: str, decision: Decision) -> None:
     """Check a streamed answer's text once it was relayed: recorded, never replaced."""
-    hits = sure_hits(seen.published.checker.check(answer))
+    hits = sure_hits(seen.published.checker.check(answer, answer=True))
     _record(decision, hits, "answer")
     if hits and keep_excerpt(seen.excerpts, flagged=True, refused=False) and decision.excerpt is None:
         decision.excerpt = excerpt(seen.text)
@@ -105,12 +105,13 @@ Outcome = Literal["fits", "off_frame", "to_check"]
 
 
 def sure_hits(hits: list[Hit]) -> list[Hit]:
-    """The hits that are against the frame, without those only to check (a watched place named alone)."""
+    """The hits that are against the frame, without those only to check (a watched place named alone, one common
+    word alone, a refusal found in a long request: ``app.revelateur.checker``)."""
     return [h for h in hits if h.sure]
 
 
 def outcome(hits: list[Hit]) -> Outcome:
-    """``off_frame`` when a hit is sure, ``to_check`` when the only hits are a place named alone, else ``fits``."""
+    """``off_frame`` when a hit is sure, ``to_check`` when the only hits are to check, else ``fits``."""
     return "off_frame" if any(h.sure for h in hits) else "to_check" if hits else "fits"
 
 
