@@ -243,6 +243,31 @@ def test_a_date_beside_a_count_and_a_decline_that_says_we_are_not_fit(serve: Any
             assert outcome(against) == "off_frame", against
 
 
+def test_a_term_ruled_out_once_a_message_to_answer_and_i_only_fit(serve: Any, upstream: FakeUpstream) -> None:
+    """A banned term ruled out as a word is ruled out where it comes again, in the text to rewrite; a message
+    quoted to be answered is someone else's words; "I only work within" declines a place. The same words used
+    are against the frame."""
+    limit = "No weddings outside Wales"
+    frame = good_frame("en", refusals=["No payroll outsourcing", limit],
+                       lexicon={"preferred": ["margin"], "banned": ["magical", "dreamy"]},
+                       watch=[{"refusal": limit, "words": ["bristol", "bath"]}])
+    served = start(serve, frame=frame)
+    with served.admin() as c:
+        def outcome(prompt: str) -> str:
+            answer = c.post(f"/api/frames/{served.slug}/check", json={"prompt": prompt})
+            assert answer.status_code == 200, answer.text
+            return str(answer.json()["outcome"])
+        for fits in ("Rewrite this without 'magical', just say what we did: 'A magical day for a magical couple'",
+                     "Reply to this message from a bride: 'we'd love dreamy photos like yours'. Thank her warmly.",
+                     "a bride from Bath asked if I'd come to her. write a polite reply saying I only work within "
+                     "Wales"):
+            assert outcome(fits) == "fits", fits
+        for against in ("Rewrite this for the website: 'A magical day for a magical couple'",
+                        "Write a post: dreamy photos for your big day",
+                        "write to the bride: yes, I'll photograph her wedding in Bath in June"):
+            assert outcome(against) != "fits", against
+
+
 def test_a_place_limit_in_its_own_words_is_caught_without_a_watch_list(serve: Any, upstream: FakeUpstream) -> None:
     """"Pas d'intervention hors de Lyon", with no place watched: a request that offers the intervention "hors de
     Lyon" is against it; one that declines it is not."""

@@ -337,7 +337,8 @@ FR = Vocabulary(
         "ne travaillons qu", "ne travaille qu", "uniquement avec",
         # says what we do, whatever the verb: "nous ne tenons de stands que dans ...", "on vend seulement ..."
         "nous ne", "on ne", "nous n", "on n", "nous _ seulement", "on _ seulement", "nous _ uniquement",
-        "on _ uniquement", "nous _ que dans", "on _ que dans", "non merci", "merci mais",
+        "on _ uniquement", "je _ seulement", "je _ uniquement", "nous _ que dans", "on _ que dans", "non merci",
+        "merci mais",
         # sends the customer elsewhere, or someone else does it
         "confrère", "consœur", "un autre atelier", "une autre boulangerie", "un autre cabinet", "un autre prestataire",
         "une autre adresse", "lui conseiller", "lui recommander", "orienter vers", "oriente vers", "rediriger vers",
@@ -357,7 +358,8 @@ FR = Vocabulary(
     ),
     soft_talk=("désolé", "désolée", "malheureusement", "à la place", "ailleurs", "plutôt",
                # called off: "sortie annulée demain, 28 nœuds annoncés" applies the refusal
-               "annulé", "annulée", "annulés", "annulées", "reporté", "reportée", "reportés", "reportées"),
+               "annulé", "annulée", "annulés", "annulées", "reporté", "reportée", "reportés", "reportées",
+               "décalé", "décalée", "décalés", "décalées", "repoussé", "repoussée", "repoussés", "repoussées"),
     reported=(
         *(f"{asks} {whether}" for asks in ("demande", "demandent", "demandait", "se demande", "veut savoir",
                                             "veulent savoir", "voudrait savoir", "aimerait savoir", "souhaite savoir")
@@ -366,6 +368,9 @@ FR = Vocabulary(
         "nous a demandé", "nous ont demandé", "m'ont demandé", "me pose la question", "nous pose la question",
         "qui dit", "avis qui dit", "un avis", "l'avis", "cet avis", "avis google", "son avis", "leur avis",
         "ce commentaire", "un commentaire", "le commentaire", "son commentaire",
+        # a message quoted to be answered: "réponds à ce message d'une maman : « ... »"
+        "ce message", "son message", "leur message", "ce mail", "son mail", "leur mail", "cet e-mail", "cet email",
+        "ce sms", "son sms", "ce texto", "son texto",
     ),
     mention=("mot", "terme", "expression", "évitant", "éviter", "évite", "sans le mot", "sans les mots", "bannir",
              "interdit", "sans parler de", "sans parler d", "sans mentionner", "sans utiliser", "sans employer",
@@ -637,7 +642,8 @@ EN = Vocabulary(
                      "cover", "run", "file", "make", "create", "design", "manage", "use", "work with")),
         "by appointment only", "appointments only", "appointment only", "only work with",
         # says what we do or not, whatever the verb: "sorry, we only tune in Devon", "we can't come on site"
-        "we only", "we can only", "we don t", "we do not", "we can t", "we cannot", "we won t", "we no longer",
+        "we only", "we can only", "i only", "i can only", "we don t", "we do not", "we can t", "we cannot",
+        "we won t", "we no longer",
         "no thanks", "no thank you", "thanks but",
         *(f"we only {verb}" for verb in ("do", "offer", "take", "work with", "groom", "treat", "see", "sell",
                                          "accept", "handle", "provide", "cover", "serve")),
@@ -658,7 +664,7 @@ EN = Vocabulary(
     ),
     soft_talk=("sorry", "unfortunately", "instead", "do instead", "elsewhere", "rather",
                # called off: "tonight's session is cancelled, gale-force winds forecast" applies the refusal
-               "cancelled", "canceled", "called off", "postponed"),
+               "cancelled", "canceled", "called off", "postponed", "rescheduled", "rescheduling"),
     reported=(
         *(f"{asks}{us} {what}" for asks in ("asked", "asks", "asking") for us in ("", " _")
           for what in ("if", "whether", "about", "for")),
@@ -670,6 +676,9 @@ EN = Vocabulary(
         "online review",
         "his review", "their review", "that review", "this comment", "a comment", "the comment", "her comment",
         "his comment",
+        # a message quoted to be answered: "reply to this message from a client: '...'"
+        "this message", "her message", "his message", "their message", "this email", "her email", "his email",
+        "their email", "this e-mail", "this voicemail",
     ),
     mention=("word", "term", "phrase", "buzzword", "avoid", "avoiding", "without the word", "ban", "banned",
              "without mentioning", "without using", "without saying", "never say", "don't say", "don't use the",

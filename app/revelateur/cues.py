@@ -192,13 +192,17 @@ def occurrences(found: list[Found], seen: Marks) -> tuple[dict[str, list[int]], 
     first or its last word ("la déclaration de revenus du foyer reste à sa charge")."""
     affirmed: dict[str, list[int]] = {}
     denied: dict[str, list[int]] = {}
+    # a banned term ruled out as a word ("sans « X »", "without 'X'") is ruled out in the whole request: where it
+    # comes again, it is in the text to rewrite
+    ruled_out_terms = {label for start, _, labels in found if seen.mentioned[start] for label in labels
+                       if label.startswith("b:")}
     for start, end, labels in found:
         for label in labels:
             if label in CUES:
                 continue
             if label.startswith("b:"):
                 ruled_out = seen.negated[start] and seen.talk and seen.talk_clauses is None  # "say we don't do X"
-                if not (seen.reported[start] or seen.mentioned[start] or ruled_out):
+                if not (seen.reported[start] or seen.mentioned[start] or ruled_out or label in ruled_out_terms):
                     affirmed.setdefault(label, []).append(start)
             elif seen.reported[start] and not seen.agree:
                 continue
