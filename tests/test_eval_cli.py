@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from app.revelateur.evaluation import FRESH
 from tests.support.cli import cadre, no_traceback
 from tests.support.fake_upstream import FakeUpstream
 
@@ -81,22 +82,24 @@ def test_eval_refuses_a_watch_list_for_a_refusal_the_frame_does_not_have(tmp_pat
 
 
 def test_eval_measures_splits_joined_by_plus_as_one_set_and_names_a_wrong_one(tmp_path: Path) -> None:
-    """Two batches written together are measured as one set: "blind11+blind12" counts the rows of both, and is the
-    default beside the hold-out once the folder has them; a split it does not know is a clear error, in French and
-    in English."""
+    """Two batches written together are measured as one set: "a+b" counts the rows of both, and the newest such
+    pair (FRESH) is the default beside the hold-out once the folder has it; a split it does not know is a clear
+    error, in French and in English."""
+    first, second = FRESH
+    joined = f"{first}+{second}"
     folder = eval_dir(tmp_path)
     rows = (folder / "blind.jsonl").read_text(encoding="utf-8").splitlines()
-    (folder / "blind11.jsonl").write_text("\n".join(rows[:3]) + "\n", encoding="utf-8")
-    (folder / "blind12.jsonl").write_text("\n".join(rows[3:]) + "\n", encoding="utf-8")
-    done = cadre("eval", "--dir", folder, "--split", "blind11+blind12", "--semantic", "off")
+    (folder / f"{first}.jsonl").write_text("\n".join(rows[:3]) + "\n", encoding="utf-8")
+    (folder / f"{second}.jsonl").write_text("\n".join(rows[3:]) + "\n", encoding="utf-8")
+    done = cadre("eval", "--dir", folder, "--split", joined, "--semantic", "off")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("=== split: blind11+blind12 (leave-frames-out")
+    assert done.stdout.startswith(f"=== split: {joined} (leave-frames-out")
     assert block(done.stdout, "lexical + watch lists")["all"][1:8] == ["6", "1.000", "0.667", "0.800", "2", "0", "1"]
     (folder / "holdout.jsonl").write_text(rows[0] + "\n", encoding="utf-8")
     default = cadre("eval", "--dir", folder, "--semantic", "off")
     assert default.returncode == 0, default.stderr
-    assert "=== split: holdout" in default.stdout and "=== split: blind11+blind12" in default.stdout
-    wrong = cadre("eval", "--dir", folder, "--split", "blind11+blind99", "--semantic", "off")
-    assert wrong.returncode == 2 and "jeu inconnu 'blind11+blind99'" in wrong.stderr
-    assert "unknown split 'blind11+blind99'" in wrong.stderr
+    assert "=== split: holdout" in default.stdout and f"=== split: {joined}" in default.stdout
+    wrong = cadre("eval", "--dir", folder, "--split", f"{first}+blind99", "--semantic", "off")
+    assert wrong.returncode == 2 and f"jeu inconnu '{first}+blind99'" in wrong.stderr
+    assert f"unknown split '{first}+blind99'" in wrong.stderr
     no_traceback(wrong)

@@ -42,8 +42,8 @@ CLI: dict[str, dict[str, str]] = {
         "only counts where it is unset). Change it to change the token.",
     },
     "cli.eval_split_unknown": {
-        "fr": "jeu inconnu {split!r} : attendu {known}, all, ou plusieurs jeux joints par + (blind11+blind12)",
-        "en": "unknown split {split!r}: expected {known}, all, or several splits joined by + (blind11+blind12)",
+        "fr": "jeu inconnu {split!r} : attendu {known}, all, ou plusieurs jeux joints par + (blind13+blind14)",
+        "en": "unknown split {split!r}: expected {known}, all, or several splits joined by + (blind13+blind14)",
     },
     "cli.eval_file_missing": {
         "fr": "fichier d'évaluation introuvable : {name}",
