@@ -268,6 +268,56 @@ def test_a_term_ruled_out_once_a_message_to_answer_and_i_only_fit(serve: Any, up
             assert outcome(against) != "fits", against
 
 
+def test_lines_in_years_are_ages_two_is_a_number_and_a_date_is_no_quantity(serve: Any,
+                                                                            upstream: FakeUpstream) -> None:
+    """"moins de 18 ans" is how old: three weeks after a repair are no age; "plus de deux tailles" draws a line from
+    "deux"; "jusqu'au 31 mars" is a date, not someone 31 years old. "on reste dans le Rhône", "on préfère ne pas
+    le faire" and a cancellation notice decline. The same lines crossed are against the frame."""
+    minors, sizes, storm = "Pas de réparation pour les moins de 18 ans", "Pas de retouche de plus de deux tailles", \
+        "Pas de sorties par vent fort"
+    limit = "Pas d'intervention hors du Rhône"
+    frame = good_frame(refusals=[NEW_BIKES, SCOOTERS, minors, sizes, storm, limit],
+                       watch=[{"refusal": limit, "words": ["villefranche-sur-saône", "vienne"]}])
+    served = start(serve, frame=frame)
+    with served.admin() as c:
+        def outcome(prompt: str) -> str:
+            answer = c.post(f"/api/frames/{served.slug}/check", json={"prompt": prompt})
+            assert answer.status_code == 200, answer.text
+            return str(answer.json()["outcome"])
+        for fits in ("Fiche d'entretien après réparation : pas de lavage haute pression pendant 3 semaines",
+                     "Affiche : -30 % sur les révisions de vélos, jusqu'au 31 mars",
+                     "Retouche d'un pantalon d'une taille, ourlet compris, pour un client de 40 ans",
+                     "Un client de Vienne demande un devis : réponds qu'on reste dans le Rhône",
+                     "Un client veut qu'on répare sa trottinette. Dis-lui qu'on préfère ne pas le faire",
+                     "Écris le message d'annulation de la sortie de demain : vent fort annoncé, sortie reportée"):
+            assert outcome(fits) == "fits", fits
+        for against in ("Fais la fiche de réparation pour un client de 16 ans venu seul",
+                        "Retouche de trois tailles pour une veste, à faire pour samedi",
+                        "Post : notre sortie de dimanche est maintenue malgré le vent fort",
+                        "Devis pour une intervention à Vienne mardi, chez un client"):
+            assert outcome(against) != "fits", against
+
+
+def test_a_family_any_business_names_does_not_stand_alone_for_a_refusal(serve: Any, upstream: FakeUpstream) -> None:
+    """"No selling bees or colonies" for a beekeeper: the offer's "bees" set aside, "selling" alone would be every
+    price. An invoice fits; selling bees or naming a colony is against the frame."""
+    frame = good_frame("en", offer="Honey from our own bees, beeswax and beekeeping days near Cullompton",
+                       audience="Households and beginner beekeepers around Cullompton, Devon",
+                       refusals=["No payroll outsourcing", "No selling bees or colonies"])
+    served = start(serve, frame=frame)
+    with served.admin() as c:
+        def outcome(prompt: str) -> str:
+            answer = c.post(f"/api/frames/{served.slug}/check", json={"prompt": prompt})
+            assert answer.status_code == 200, answer.text
+            return str(answer.json()["outcome"])
+        for fits in ("chase invoice 0412 from Bampton Village Stores, £186, 30 days overdue",
+                     "Write the page for the spring course: six Saturday mornings, £240, everything provided"):
+            assert outcome(fits) == "fits", fits
+        for against in ("Price list for the bees we sell this summer: £180 a nucleus",
+                        "Write a listing for one of our colonies, collection from the apiary"):
+            assert outcome(against) != "fits", against
+
+
 def test_a_place_limit_in_its_own_words_is_caught_without_a_watch_list(serve: Any, upstream: FakeUpstream) -> None:
     """"Pas d'intervention hors de Lyon", with no place watched: a request that offers the intervention "hors de
     Lyon" is against it; one that declines it is not."""

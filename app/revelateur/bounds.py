@@ -62,7 +62,14 @@ AGE = "age"  # a bound with no unit ("under 16") is an age, in days like a durat
 _PER = frozenset({"a", "per", "par", "each", "an", "every", "chaque"})
 _YEARS = "days"  # the kind of "ans", "years"
 _BETWEEN = frozenset({"a", "to", "et", "and", "ou", "or", "jusqu", "au"})
+# A day of a month is a date, not a quantity: "jusqu'au 31 mars", "until 12 June"
+_MONTHS = frozenset({"janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+                     "novembre", "decembre", "january", "february", "march", "april", "may", "june", "july", "august",
+                     "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                     "sep", "sept", "oct", "nov", "dec"})
 _FOR = frozenset({"for", "pendant", "depuis", "durant"})  # "for ten years", "depuis 12 ans": how long, not how old
+_WORDS_FROM = 2  # numbers in words are read from "deux", "two" (text2num's default starts at 3); "un", "one" are
+# articles as often as numbers
 _TOKEN = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d{3})*(?:[.,]\d+)?|[a-z]+")
 _NUMBER = re.compile(r"\d")
 _SPACES = re.compile(r"[ \u00a0\u202f]")
@@ -113,6 +120,8 @@ def bound(refusal: str, language: str) -> Bound | None:
                     continue
                 unit = tokens[i + size + 1] if i + size + 1 < len(tokens) else ""
                 kind, factor = _unit(unit)
+                if (kind, factor) == _UNITS["ans"]:
+                    kind = AGE  # "moins de 18 ans", "plus de trente ans": how old, never "pendant 3 semaines"
                 rate = tokens[i + size + 2:i + size + 4]  # "5 kg a week", "6 dogs a day", "3 nuits par an"
                 per = [rate[1]] if len(rate) == 2 and rate[0] in _PER and rate[1] in _UNITS else []
                 return Bound(value * factor, above, kind, frozenset([*comparator.split(), unit, *per]) - {""})
@@ -135,6 +144,8 @@ def quantities(text: str, language: str, kind: str) -> list[tuple[float, float, 
         unit = _unit_after(tokens, i)
         if unit is None and i > 0 and tokens[i - 1] in ("euros", "pounds"):
             unit = ("money", 1.0)
+        if unit is not None and unit[0][2:] in _MONTHS:
+            continue
         if kind == AGE and (unit is None or unit[0].startswith("w:")) and (
                 below or above or (i > 0 and tokens[i - 1] in ("aged", "agee", "age", "ages", "agees"))):
             unit = ("days", 365.0)  # "aged 14", "kids under 12": an age
@@ -165,14 +176,14 @@ def is_number(word: str, language: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def _converted(word: str, language: str) -> str:
-    return str(alpha2digit(word, language))
+    return str(alpha2digit(word, language, threshold=_WORDS_FROM))
 
 
 @lru_cache(maxsize=64)  # a request is read once for each line of its frame
 def _tokens(text: str, language: str) -> tuple[str, ...]:
     """Folded words and numbers (words made digits, "30 000" one number) of ``text``."""
     spaced = text.replace("-", " - ").replace("–", " - ")
-    return tuple(_TOKEN.findall(fold(alpha2digit(spaced, language))))
+    return tuple(_TOKEN.findall(fold(alpha2digit(spaced, language, threshold=_WORDS_FROM))))
 
 
 def _value(token: str) -> float | None:

@@ -31,6 +31,7 @@ class Concept:
     keys: tuple[str, ...] = ()
     needs: str = ""  # another concept that must appear near this one: a patio is refused when it is built
     sector: bool = False  # a line of business, for "no clients outside hospitality and retail"
+    activity: bool = False  # what any business does (selling, delivering, repairing): alone, it names no refusal
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,9 @@ class Vocabulary:
     irregular: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # extra forms: sell -> sold
 
 
-def _c(*phrases: str, keys: tuple[str, ...] = (), needs: str = "", sector: bool = False) -> Concept:
-    return Concept(tuple(phrases), keys, needs, sector)
+def _c(*phrases: str, keys: tuple[str, ...] = (), needs: str = "", sector: bool = False,
+       activity: bool = False) -> Concept:
+    return Concept(tuple(phrases), keys, needs, sector, activity)
 
 
 # ------------------------------------------------------------------------------------------------ French
@@ -106,7 +108,7 @@ FR_CONCEPTS: dict[str, Concept] = {
                 "fournisseur de", "approvisionner", "approvisionnement", "proposition", "référencer",
                 "référencement de nos", "revendeur", "distribuer", "distribution", "écouler", "liquider", "dépôt-vente",
                 "en dépôt", "en magasin", "en boutique", "partenariat", "contrat d'approvisionnement",
-                "mettre en rayon"),
+                "mettre en rayon", activity=True),
     "neuf": _c("neuf", "jamais roulé", "jamais servi", "jamais utilisé", "jamais sorti", "jamais déballé",
                "encore emballé", "dans leur carton", "dans son carton", "dans leurs cartons", "sous blister",
                "emballage d'origine", "sorti d'usine", "prix d'usine", "garantie constructeur", "nouveau modèle",
@@ -127,9 +129,9 @@ FR_CONCEPTS: dict[str, Concept] = {
                     "second _ offert", "second _ est offert", "offert pour tout achat", "offert dès", "moitié prix",
                     "prix cassé", "prix réduit", "prix sacrifié", "prix choc", "petit prix", "prix spécial",
                     "tarif préférentiel", "opération spéciale", "durée limitée", "temps limité", "jusqu'à épuisement",
-                    "euros au lieu de", "au lieu de _ euros", keys=("promotion", "soldes")),
+                    "euros au lieu de", "au lieu de _ euros", keys=("promotion", "soldes"), activity=True),
     "devis": _c("devis", "chiffrage", "chiffrer", "estimation", "estimer", "prix", "tarif", "combien", "coût", "coûter",
-                "coûte", "montant"),
+                "coûte", "montant", activity=True),
     "telephone": _c("téléphone", "téléphonique", "par tél", "par tel", "au tél", "au tel", "appel", "appeler",
                     "appelle", "appellent", "coup de fil", "au bout du fil", "répondeur", "standard téléphonique"),
     # bikes and personal transport
@@ -139,7 +141,8 @@ FR_CONCEPTS: dict[str, Concept] = {
                       "hoverboard", "overboard", "edpm", "engin de déplacement personnel", "ninebot", "segway",
                       "dualtron", "xiaomi", "m365", "kaabo", "inmotion", "kingsong", "onewheel", "solowheel",
                       "skate électrique"),
-    "reparation": _c("réparation", "réparer", "répare", "dépannage", "dépanner", "entretien", "révision", "réviser"),
+    "reparation": _c("réparation", "réparer", "répare", "dépannage", "dépanner", "entretien", "révision", "réviser",
+        activity=True),
     # web, marketing and design
     "ecommerce": _c("boutique en ligne", "e-commerce", "site e-commerce", "site marchand", "vente en ligne",
                     "vendre en ligne", "vendre _ en ligne", "vendre _ _ en ligne", "achat en ligne", "acheter en ligne",
@@ -172,13 +175,14 @@ FR_CONCEPTS: dict[str, Concept] = {
                   "réponse aux messages", "prendre en charge", "sur le compte", "sur votre compte", "sur son compte",
                   "sur leur compte", "sur vos comptes", "sur leurs comptes", "en son nom", "en leur nom", "à sa place",
                   "à leur place", "à votre place", "pour son compte", "pour leur compte", "pour le compte de",
-                  "publications de la semaine", "posts de la semaine", "publications du mois", "posts du mois"),
+                  "publications de la semaine", "posts de la semaine", "publications du mois", "posts du mois",
+        activity=True),
     "logo": _c("logo", "logotype", "identité visuelle", "identité graphique", "charte graphique", "monogramme",
                needs="creation"),
     "creation": _c("créer", "création", "concevoir", "conception", "dessiner", "imaginer", "piste", "esquisse",
                    "croquis", "maquette", "refaire", "refonte", "moderniser", "redessiner", "retravailler",
                    "rafraîchir", "déclinaison", "variante", "nouveau logo", "proposition de logo", "idée de logo",
-                   "un logo pour", "faire un logo", "fais un logo", "fais-moi un logo"),
+                   "un logo pour", "faire un logo", "fais un logo", "fais-moi un logo", activity=True),
     # bakery and food
     "gateau_fete": _c("pièce montée", "croquembouche", "wedding cake", "gâteau de mariage", "gâteau _ mariage",
                       "gâteau des mariés", "gâteau de noces", "gâteau pour le mariage", "gâteau pour leur mariage",
@@ -190,7 +194,7 @@ FR_CONCEPTS: dict[str, Concept] = {
                   "à cuire à la maison"),
     "livraison": _c("livraison", "livrer", "livreur", "porter", "apporter", "déposer", "portage", "deliveroo",
                     "uber eats", "just eat", "coursier", "tournée", "tournée de livraison", "vous livre", "vous livrer",
-                    "vous livrons", "livré chez"),
+                    "vous livrons", "livré chez", activity=True),
     "domicile": _c("domicile", "à domicile", "à votre domicile", "à la maison", "chez vous", "chez eux", "chez lui",
                    "chez elle", "jusque chez vous", "jusqu'à chez vous", "à votre porte", "devant votre porte",
                    "devant chez vous", "sur votre palier", "sur le pas de votre porte", "dans votre boîte aux lettres",
@@ -336,6 +340,7 @@ FR = Vocabulary(
                      "traitons")),
         "ne travaillons qu", "ne travaille qu", "uniquement avec",
         # says what we do, whatever the verb: "nous ne tenons de stands que dans ...", "on vend seulement ..."
+        "on reste", "nous restons", "je reste",  # "on reste dans la Marne": the business keeps to its line
         "nous ne", "on ne", "nous n", "on n", "nous _ seulement", "on _ seulement", "nous _ uniquement",
         "on _ uniquement", "je _ seulement", "je _ uniquement", "nous _ que dans", "on _ que dans", "non merci",
         "merci mais",
@@ -350,6 +355,7 @@ FR = Vocabulary(
         "doivent passer par",
         # denies what was named before: "explique que nous ne …", "on ne le fait pas"
         "que nous ne", "qu'on ne", "que l'on ne", "que je ne", "que nous n", "qu'on n", "que l'on n", "que je n",
+        "ne pas le faire", "ne pas la faire", "ne pas les faire",
         *_anaphoric_denials(
             ("ne le", "ne la", "ne les", "ne l", "n en"),
             ("fais", "fait", "faisons", "faites", "font", "ferons", "propose", "proposons", "vend", "vends",
@@ -359,7 +365,8 @@ FR = Vocabulary(
     soft_talk=("désolé", "désolée", "malheureusement", "à la place", "ailleurs", "plutôt",
                # called off: "sortie annulée demain, 28 nœuds annoncés" applies the refusal
                "annulé", "annulée", "annulés", "annulées", "reporté", "reportée", "reportés", "reportées",
-               "décalé", "décalée", "décalés", "décalées", "repoussé", "repoussée", "repoussés", "repoussées"),
+               "décalé", "décalée", "décalés", "décalées", "repoussé", "repoussée", "repoussés", "repoussées",
+               "annulation", "on annule", "nous annulons"),
     reported=(
         *(f"{asks} {whether}" for asks in ("demande", "demandent", "demandait", "se demande", "veut savoir",
                                             "veulent savoir", "voudrait savoir", "aimerait savoir", "souhaite savoir")
@@ -435,7 +442,7 @@ EN_CONCEPTS: dict[str, Concept] = {
     "selling": _c("sell", "sale", "for sale", "on sale", "buy", "purchase", "price", "priced at", "pounds", "in stock",
                   "available to buy", "available now", "listing", "product page", "order now", "pre-order", "stockist",
                   "wholesale", "supply", "supplier to", "trade account", "sales pitch", "in store", "in-store",
-                  "shift our stock", "clear our stock", "sell off"),
+                  "shift our stock", "clear our stock", "sell off", activity=True),
     "new": _c("new", "brand new", "brand-new", "unused", "boxed", "never ridden", "never used", "still in the box",
               "still boxed", "unopened", "factory sealed", "latest model", "new model", "new range",
               "this year's range", "this year's model", "catalogue", "just arrived", "new arrivals", "new stock",
@@ -447,12 +454,12 @@ EN_CONCEPTS: dict[str, Concept] = {
                     "buy one get one", "bogof", "money off", "cut-price", "reduced price", "price cut", "flash sale",
                     "percent off", "per cent off", "off everything", "off all", "off selected", "off your first",
                     "introductory offer", "instead of pounds", "reduced from", "early bird",
-                    keys=("promotions", "sales", "discounts")),
-    "quote": _c("quote", "quotation", "estimate", "price", "pricing", "how much", "cost", "ballpark"),
+                    keys=("promotions", "sales", "discounts"), activity=True),
+    "quote": _c("quote", "quotation", "estimate", "price", "pricing", "how much", "cost", "ballpark", activity=True),
     "phone": _c("phone", "telephone", "over the phone", "by phone", "on the phone", "phone call", "call", "ring",
                 "answerphone", "voicemail"),
     "delivery": _c("delivery", "deliver", "courier", "deliveroo", "uber eats", "just eat", "drop round", "drop off",
-                   "drop it round", "bring round", "we bring", "bring it to"),
+                   "drop it round", "bring round", "we bring", "bring it to", activity=True),
     "home": _c("home", "your door", "doorstep", "to your house", "to your home", "deliveroo", "uber eats", "just eat",
                "home delivery"),
     "frozen": _c("frozen", "freezer", "freeze", "defrost*", "thaw*", "part-baked", "bake at home", "bake-off",
@@ -476,11 +483,12 @@ EN_CONCEPTS: dict[str, Concept] = {
                      "content calendar", "posting schedule", "post for them", "post on their behalf", "on their behalf",
                      "on her behalf", "on his behalf", "look after", "schedule posts", "reply to comments",
                      "respond to comments", "moderate comments", "comment moderation", "posts for the month",
-                     "posts for the week", "weekly posts", "monthly posts"),
+                     "posts for the week", "weekly posts", "monthly posts", activity=True),
     "logo": _c("logo", "brand identity", "visual identity", "brand mark", "logotype", "monogram", needs="design"),
     "design": _c("design", "create", "draw", "sketch", "concept", "new logo", "rebrand", "redesign", "mock-up",
-                 "mockup", "logo options", "three options", "logo ideas", "a logo for", "make a logo", "refresh"),
-    "repair": _c("repair", "fix", "servicing", "tune-up", "puncture"),
+                 "mockup", "logo options", "three options", "logo ideas", "a logo for", "make a logo", "refresh",
+        activity=True),
+    "repair": _c("repair", "fix", "servicing", "tune-up", "puncture", activity=True),
     "scooter": _c("e-scooter", "electric scooter", "scooter", "unicycle", "onewheel", "hoverboard", "segway", "ninebot",
                   "xiaomi"),
     "bike": _c("bike", "bicycle", "e-bike", "ebike", "cargo bike", "road bike", "mountain bike", "mtb"),
@@ -527,7 +535,7 @@ EN_CONCEPTS: dict[str, Concept] = {
                   "brick wall", "trellis", "feather edge", "close board", "picket fence", needs="build"),
     "build": _c("build", "lay", "re-lay", "install", "installation", "put in", "put up", "put down", "erect",
                 "construct", "construction", "replace", "repair", "fix", "fit", "supply and fit", "resurface",
-                "landscaping", "hard landscaping"),
+                "landscaping", "hard landscaping", activity=True),
     "one_off": _c("one-off", "one-time", "single visit", "one visit", "just once", "clear-out", "clearout",
                   "garden clearance", "clear the whole garden", "blitz", "big tidy", "big tidy-up", "end of tenancy",
                   keys=("one-off clearance",)),
@@ -642,6 +650,7 @@ EN = Vocabulary(
                      "cover", "run", "file", "make", "create", "design", "manage", "use", "work with")),
         "by appointment only", "appointments only", "appointment only", "only work with",
         # says what we do or not, whatever the verb: "sorry, we only tune in Devon", "we can't come on site"
+        "we stay inside", "we stay within", "we stay in", "we stick to", "i stick to",
         "we only", "we can only", "i only", "i can only", "we don t", "we do not", "we can t", "we cannot",
         "we won t", "we no longer",
         "no thanks", "no thank you", "thanks but",
@@ -664,7 +673,8 @@ EN = Vocabulary(
     ),
     soft_talk=("sorry", "unfortunately", "instead", "do instead", "elsewhere", "rather",
                # called off: "tonight's session is cancelled, gale-force winds forecast" applies the refusal
-               "cancelled", "canceled", "called off", "postponed", "rescheduled", "rescheduling"),
+               "cancelled", "canceled", "called off", "postponed", "rescheduled", "rescheduling", "cancellation",
+               "we cancel"),
     reported=(
         *(f"{asks}{us} {what}" for asks in ("asked", "asks", "asking") for us in ("", " _")
           for what in ("if", "whether", "about", "for")),

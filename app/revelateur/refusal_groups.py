@@ -113,6 +113,11 @@ def _repeats(word: str, context: frozenset[str]) -> bool:
     return len(word) > DERIVED and any(c[:DERIVED] == word[:DERIVED] for c in context if len(c) >= DERIVED)
 
 
+def _generic(label: str, concepts: Mapping[str, Concept]) -> bool:
+    """Whether a label is a family any business's work names: an activity ("vente", "delivery") or a sector."""
+    return label.startswith("c:") and (concepts[label[2:]].activity or concepts[label[2:]].sector)
+
+
 def _needs(labels: Labels, concepts: Mapping[str, Concept]) -> list[Labels]:
     names = {concepts[label[2:]].needs for label in labels if label.startswith("c:")} - {""}
     return [frozenset({"c:" + name}) for name in sorted(names)]
@@ -154,6 +159,8 @@ def groups(text: str, language: str, context: frozenset[str], guess: bool = True
         if line is not None:
             items = [item for item in items if not _draws(item, line, language)]
         core = [item.labels for item in items if not _is_context(item, context, stop)]
+        if len(core) == 1 and len(items) > 1 and all(_generic(label, concepts) for label in core[0]):
+            core = [item.labels for item in items]  # "selling" alone, once "bees" is set aside, says too little
         core += [need for labels in core for need in _needs(labels, concepts) if need not in core]
         if line is not None:  # the line, with what it measures ("plateaux", even when the offer names them)
             core = core or [frozenset().union(*(item.labels for item in items))]
