@@ -107,8 +107,8 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("eval", help="precision and recall of the off-frame check on a labelled set")
     e.add_argument("--split", type=commands.split_arg,
-                   help="dev, test, holdout, unseen, unseen2, blind, blind2 ... blind14, all, or several joined by + "
-                        "(default: holdout, the old frames, and the newest leave-frames-out set, blind13+blind14: "
+                   help="dev, test, holdout, unseen, unseen2, blind, blind2 ... blind16, all, or several joined by + "
+                        "(default: holdout, the old frames, and the newest leave-frames-out set, blind15+blind16: "
                         "new trades)")
     e.add_argument("--dir", help="an evaluation folder (default: the project's frames/eval)")
     e.add_argument("--watch", metavar="DIR|none",

@@ -42,8 +42,8 @@ CLI: dict[str, dict[str, str]] = {
         "only counts where it is unset). Change it to change the token.",
     },
     "cli.eval_split_unknown": {
-        "fr": "jeu inconnu {split!r} : attendu {known}, all, ou plusieurs jeux joints par + (blind13+blind14)",
-        "en": "unknown split {split!r}: expected {known}, all, or several splits joined by + (blind13+blind14)",
+        "fr": "jeu inconnu {split!r} : attendu {known}, all, ou plusieurs jeux joints par + (blind15+blind16)",
+        "en": "unknown split {split!r}: expected {known}, all, or several splits joined by + (blind15+blind16)",
     },
     "cli.eval_file_missing": {
         "fr": "fichier d'évaluation introuvable : {name}",

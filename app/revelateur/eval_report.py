@@ -37,8 +37,10 @@ ABOUT = {
     "blind10": "leave-frames-out, tenth batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind11": "leave-frames-out, eleventh batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind12": "leave-frames-out, twelfth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind13": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
-    "blind14": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind13": "leave-frames-out, thirteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind14": "leave-frames-out, fourteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind15": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind16": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "all": "dev + test + holdout",
 }
 
@@ -148,8 +150,8 @@ def default_splits(eval_dir: Path) -> list[str]:
     fresh = [s for s in FRESH if (eval_dir / f"{s}.jsonl").exists()]
     if fresh:
         return ["holdout", "+".join(fresh)]
-    batches = ("blind12", "blind11", "blind10", "blind9", "blind8", "blind7", "blind6", "blind5", "blind4", "blind3",
-               "blind2", "blind")
+    batches = ("blind14", "blind13", "blind12", "blind11", "blind10", "blind9", "blind8", "blind7", "blind6",
+               "blind5", "blind4", "blind3", "blind2", "blind")
     newest = next((s for s in batches if (eval_dir / f"{s}.jsonl").exists()), None)
     return ["holdout", *([newest] if newest else [])]
 
