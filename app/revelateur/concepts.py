@@ -382,6 +382,8 @@ FR = Vocabulary(
     mention=("mot", "terme", "expression", "évitant", "éviter", "évite", "sans le mot", "sans les mots", "bannir",
              "interdit", "sans parler de", "sans parler d", "sans mentionner", "sans utiliser", "sans employer",
              "sans dire", "sans le _", "sans la _", "sans les _", "sans l _", "sans nous _", "sans se _",
+             # words set aside for others: "dis « solide » plutôt que « increvable »"
+             "plutôt que", "au lieu de", "des mots comme",
              # takes words out of a text: "réécris-le en enlevant « cosy »"
              "enlever", "enlevant", "enlève", "enlevez", "ôter", "ôtant", "ôte", "retirer", "retirant", "retire",
              "retirez", "supprimer", "supprimant", "supprime", "supprimez",
@@ -693,6 +695,8 @@ EN = Vocabulary(
     mention=("word", "term", "phrase", "buzzword", "avoid", "avoiding", "without the word", "ban", "banned",
              "without mentioning", "without using", "without saying", "never say", "don't say", "don't use the",
              "without _ it", "without _ them", "without _ us", "without _ ourselves",
+             # words set aside for others: "say tough rather than anything like foolproof"
+             "rather than", "instead of", "anything like", "words like",
              # takes words out of a text: "rewrite it removing 'bespoke'"
              "remove", "removing", "delete", "deleting", "take out", "taking out", "cut out", "get rid of",
              *_NOT_SAYING_EN),
