@@ -82,15 +82,16 @@ def test_eval_refuses_a_watch_list_for_a_refusal_the_frame_does_not_have(tmp_pat
 
 
 def test_eval_measures_splits_joined_by_plus_as_one_set_and_names_a_wrong_one(tmp_path: Path) -> None:
-    """Two batches written together are measured as one set: "a+b" counts the rows of both, and the newest such
-    pair (FRESH) is the default beside the hold-out once the folder has it; a split it does not know is a clear
-    error, in French and in English."""
-    first, second = FRESH
-    joined = f"{first}+{second}"
+    """Batches measured on the same check are one set: "a+b" counts the rows of both, and the newest ones (FRESH)
+    are the default beside the hold-out once the folder has them; a split it does not know is a clear error, in
+    French and in English."""
+    first = FRESH[0]
+    joined = "+".join(FRESH)
     folder = eval_dir(tmp_path)
     rows = (folder / "blind.jsonl").read_text(encoding="utf-8").splitlines()
-    (folder / f"{first}.jsonl").write_text("\n".join(rows[:3]) + "\n", encoding="utf-8")
-    (folder / f"{second}.jsonl").write_text("\n".join(rows[3:]) + "\n", encoding="utf-8")
+    for k, split in enumerate(FRESH):  # the six rows spread over the fresh splits, each one at least
+        part = rows[k::len(FRESH)] or rows[:1]
+        (folder / f"{split}.jsonl").write_text("\n".join(part) + "\n", encoding="utf-8")
     done = cadre("eval", "--dir", folder, "--split", joined, "--semantic", "off")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"=== split: {joined} (leave-frames-out")

@@ -41,6 +41,8 @@ ABOUT = {
     "blind14": "leave-frames-out, fourteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind15": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "blind16": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind17": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind18": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "all": "dev + test + holdout",
 }
 
@@ -139,9 +141,9 @@ def _tag_line(report: Evaluation, tag: str) -> str:
 
 def about(split: str) -> str:
     """What a split is, for the report's heading; several joined by "+" are one set when they are the fresh one."""
-    if split == "+".join(FRESH):
+    if set(split.split("+")) <= set(FRESH):
         return "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind " \
-               "together after the last change to the check"
+               "and measured once on the check as it ships"
     return "; ".join(ABOUT.get(part, "") for part in split.split("+"))
 
 
