@@ -260,12 +260,16 @@ def test_a_term_ruled_out_once_a_message_to_answer_and_i_only_fit(serve: Any, up
         for fits in ("Rewrite this without 'magical', just say what we did: 'A magical day for a magical couple'",
                      "Reply to this message from a bride: 'we'd love dreamy photos like yours'. Thank her warmly.",
                      "caption for the album: say relaxed and honest rather than anything like magical",
+                     "rewrite our About page, keep it plain, nothing about magical moments",
+                     "Reply to the Google review from Mrs Hale about her sister's June wedding in Cardiff being "
+                     "'truly magical': thank her warmly",
                      "a bride from Bath asked if I'd come to her. write a polite reply saying I only work within "
                      "Wales"):
             assert outcome(fits) == "fits", fits
         for against in ("Rewrite this for the website: 'A magical day for a magical couple'",
                         "Write a post: dreamy photos for your big day",
                         "caption for the album: relaxed, honest and magical",
+                        "Thank-you card for Mrs Hale: 'it was a truly magical day for all of us'",
                         "write to the bride: yes, I'll photograph her wedding in Bath in June"):
             assert outcome(against) != "fits", against
 

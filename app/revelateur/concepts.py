@@ -375,6 +375,8 @@ FR = Vocabulary(
         "nous a demandé", "nous ont demandé", "m'ont demandé", "me pose la question", "nous pose la question",
         "qui dit", "avis qui dit", "un avis", "l'avis", "cet avis", "avis google", "son avis", "leur avis",
         "ce commentaire", "un commentaire", "le commentaire", "son commentaire",
+        "qui écrit", "écrit que", "où elle écrit", "où il écrit", "qui trouve que", "trouve que", "nous a appelés",
+        "nous appelle", "nous surnomme",
         # a message quoted to be answered: "réponds à ce message d'une maman : « ... »"
         "ce message", "son message", "leur message", "ce mail", "son mail", "leur mail", "cet e-mail", "cet email",
         "ce sms", "son sms", "ce texto", "son texto",
@@ -383,7 +385,7 @@ FR = Vocabulary(
              "interdit", "sans parler de", "sans parler d", "sans mentionner", "sans utiliser", "sans employer",
              "sans dire", "sans le _", "sans la _", "sans les _", "sans l _", "sans nous _", "sans se _",
              # words set aside for others: "dis « solide » plutôt que « increvable »"
-             "plutôt que", "au lieu de", "des mots comme",
+             "plutôt que", "au lieu de", "des mots comme", "rien sur", "rien de", "sans parler",
              # takes words out of a text: "réécris-le en enlevant « cosy »"
              "enlever", "enlevant", "enlève", "enlevez", "ôter", "ôtant", "ôte", "retirer", "retirant", "retire",
              "retirez", "supprimer", "supprimant", "supprime", "supprimez",
@@ -688,6 +690,7 @@ EN = Vocabulary(
         "online review",
         "his review", "their review", "that review", "this comment", "a comment", "the comment", "her comment",
         "his comment",
+        "review says", "called us", "calls us", "wrote that", "writes that",
         # a message quoted to be answered: "reply to this message from a client: '...'"
         "this message", "her message", "his message", "their message", "this email", "her email", "his email",
         "their email", "this e-mail", "this voicemail",
@@ -696,7 +699,8 @@ EN = Vocabulary(
              "without mentioning", "without using", "without saying", "never say", "don't say", "don't use the",
              "without _ it", "without _ them", "without _ us", "without _ ourselves",
              # words set aside for others: "say tough rather than anything like foolproof"
-             "rather than", "instead of", "anything like", "words like",
+             "rather than", "instead of", "anything like", "words like", "nothing about", "nothing like",
+             "no mention of",
              # takes words out of a text: "rewrite it removing 'bespoke'"
              "remove", "removing", "delete", "deleting", "take out", "taking out", "cut out", "get rid of",
              *_NOT_SAYING_EN),

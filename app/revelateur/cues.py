@@ -27,7 +27,8 @@ CUES = frozenset({NEG, NEG_BACK, TALK, SOFT, REPORT, MENTION, AGREE, NEUTRAL})
 SCOPE = 7  # words a negation reaches, within its clause
 BACK_SCOPE = 4  # words before "are not" that it denies
 REPORT_REACH = 12  # words of reported speech after "asked if"
-REPORT_TO_QUOTE = 6  # words between "l'avis" and the quote it introduces ("l'avis Google de Sandrine : « ... »")
+REPORT_TO_QUOTE = 6  # words between "l'avis" and the quote it introduces ("l'avis Google de Sandrine : « ... »"),
+REPORT_IN_CLAUSE = 15  # or within its own clause ("l'avis de Mme Berthelot qui écrit que la maison a été « ... »")
 MENTION_REACH = 6  # words after "the word" that are quoted as words, within their clause ("sans dire que la porte
 # sera inviolable"), or the words of the first quote that opens as close ("sans les mots à la mode comme « zen »)
 
@@ -154,7 +155,8 @@ def marks(found: list[Found], words: list[str], where: Layout, breaks: frozenset
             talking.update(range(clause[start], clause[-1] + 1))
         agree = agree or AGREE in labels
         if REPORT in labels:
-            quote = next((q for q in quotes if end <= q[0] <= end + REPORT_TO_QUOTE), None)
+            quote = next((q for q in quotes if end <= q[0] <= end + REPORT_TO_QUOTE or (
+                end < q[0] <= end + REPORT_IN_CLAUSE and clause[q[0] - 1] == clause[end - 1])), None)
             span = range(quote[0], quote[1]) if quote else range(end, min(n, end + REPORT_REACH))
             for j in span:
                 if quote is None and (clause[j] != clause[end - 1] or words[j] in breaks):
