@@ -12,6 +12,7 @@ from app.frames.model import WatchList
 from app.revelateur.evaluation import (
     FRESH,
     LANGUAGES,
+    SPLITS,
     Evaluation,
     JudgeCall,
     SecondStage,
@@ -39,10 +40,12 @@ ABOUT = {
     "blind12": "leave-frames-out, twelfth batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind13": "leave-frames-out, thirteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind14": "leave-frames-out, fourteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind15": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
-    "blind16": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
-    "blind17": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
-    "blind18": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind15": "leave-frames-out, fifteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind16": "leave-frames-out, sixteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind17": "leave-frames-out, seventeenth batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind18": "leave-frames-out, eighteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
+    "blind19": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind20": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "all": "dev + test + holdout",
 }
 
@@ -152,8 +155,7 @@ def default_splits(eval_dir: Path) -> list[str]:
     fresh = [s for s in FRESH if (eval_dir / f"{s}.jsonl").exists()]
     if fresh:
         return ["holdout", "+".join(fresh)]
-    batches = ("blind14", "blind13", "blind12", "blind11", "blind10", "blind9", "blind8", "blind7", "blind6",
-               "blind5", "blind4", "blind3", "blind2", "blind")
+    batches = [s for s in reversed(SPLITS) if s.startswith("blind")]
     newest = next((s for s in batches if (eval_dir / f"{s}.jsonl").exists()), None)
     return ["holdout", *([newest] if newest else [])]
 
