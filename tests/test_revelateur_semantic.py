@@ -66,6 +66,23 @@ def metric(served: Served, name: str) -> float:
 
 
 # ----------------------------------------------------------------------------------------- lexical stage
+
+def expect(served: Any, fits: tuple[str, ...], off_frame: tuple[str, ...] = (), flagged: tuple[str, ...] = ()) -> None:
+    """Through the admin API's ``POST /api/frames/{slug}/check``: each of ``fits`` fits, each of ``off_frame`` is
+    against the frame, each of ``flagged`` is found (against the frame or to check)."""
+    def outcome(prompt: str) -> str:
+        with served.admin() as c:
+            answer = c.post(f"/api/frames/{served.slug}/check", json={"prompt": prompt})
+        assert answer.status_code == 200, answer.text
+        return str(answer.json()["outcome"])
+    for prompt in fits:
+        assert outcome(prompt) == "fits", prompt
+    for prompt in off_frame:
+        assert outcome(prompt) == "off_frame", prompt
+    for prompt in flagged:
+        assert outcome(prompt) != "fits", prompt
+
+
 def test_an_off_frame_first_turn_is_not_flagged_again_on_later_fitting_turns(serve: Any) -> None:
     served = start(serve)
     chat(served, "Écris une annonce pour nos VTT neufs en promotion")
@@ -204,20 +221,14 @@ def test_words_taken_out_a_call_off_and_a_line_stated_are_not_against_the_frame(
     frame = good_frame("en", refusals=["No payroll outsourcing", storm, age],
                        lexicon={"preferred": ["margin"], "banned": ["magical"]})
     served = start(serve, frame=frame)
-    with served.admin() as c:
-        def outcome(prompt: str) -> str:
-            answer = c.post(f"/api/frames/{served.slug}/check", json={"prompt": prompt})
-            assert answer.status_code == 200, answer.text
-            return str(answer.json()["outcome"])
-        for fits in ("Rewrite my Google profile and take out 'magical', parents find it cheesy",
-                     "Post: tonight's session is cancelled, gale-force winds forecast - refunds for everyone",
-                     "Draft a text reminder to parents 2 days before the party: what time I arrive",
-                     "Reply to a mum whose son is 2: we take children from the age of 3 at least, sorry"):
-            assert outcome(fits) == "fits", fits
-        for against in ("Write my Google profile: a magical afternoon for your kids",
-                        "Post: tonight's session goes ahead in gale-force winds, bring a hat",
-                        "Plan a party for children aged 2 on Saturday"):
-            assert outcome(against) == "off_frame", against
+    expect(served,
+           fits=("Rewrite my Google profile and take out 'magical', parents find it cheesy",
+                 "Post: tonight's session is cancelled, gale-force winds forecast - refunds for everyone",
+                 "Draft a text reminder to parents 2 days before the party: what time I arrive",
+                 "Reply to a mum whose son is 2: we take children from the age of 3 at least, sorry"),
+           off_frame=("Write my Google profile: a magical afternoon for your kids",
+                      "Post: tonight's session goes ahead in gale-force winds, bring a hat",
+                      "Plan a party for children aged 2 on Saturday"))
 
 
 def test_a_date_beside_a_count_and_a_decline_that_says_we_are_not_fit(serve: Any, upstream: FakeUpstream) -> None:
@@ -229,18 +240,12 @@ def test_a_date_beside_a_count_and_a_decline_that_says_we_are_not_fit(serve: Any
                        lexicon={"preferred": ["margin"], "banned": ["magical"]},
                        watch=[{"refusal": sites, "words": ["red letter days", "buyagift"]}])
     served = start(serve, frame=frame)
-    with served.admin() as c:
-        def outcome(prompt: str) -> str:
-            answer = c.post(f"/api/frames/{served.slug}/check", json={"prompt": prompt})
-            assert answer.status_code == 200, answer.text
-            return str(answer.json()["outcome"])
-        for fits in ("confirm the group lesson at the range, 12 June 2027, 5 people, start 9:30",
-                     "A customer has a Red Letter Days voucher and wants to come with her sister. Write a polite "
-                     "reply explaining we aren't on those sites, and how to book with us directly."):
-            assert outcome(fits) == "fits", fits
-        for against in ("confirm the group lesson at the range, 12 June 2027, 9 people, start 9:30",
-                        "Write our listing for the Red Letter Days website: a two-hour group lesson"):
-            assert outcome(against) == "off_frame", against
+    expect(served,
+           fits=("confirm the group lesson at the range, 12 June 2027, 5 people, start 9:30",
+                 "A customer has a Red Letter Days voucher and wants to come with her sister. Write a polite "
+                 "reply explaining we aren't on those sites, and how to book with us directly."),
+           off_frame=("confirm the group lesson at the range, 12 June 2027, 9 people, start 9:30",
+                      "Write our listing for the Red Letter Days website: a two-hour group lesson"))
 
 
 def test_a_term_ruled_out_once_a_message_to_answer_and_i_only_fit(serve: Any, upstream: FakeUpstream) -> None:
@@ -252,26 +257,20 @@ def test_a_term_ruled_out_once_a_message_to_answer_and_i_only_fit(serve: Any, up
                        lexicon={"preferred": ["margin"], "banned": ["magical", "dreamy"]},
                        watch=[{"refusal": limit, "words": ["bristol", "bath"]}])
     served = start(serve, frame=frame)
-    with served.admin() as c:
-        def outcome(prompt: str) -> str:
-            answer = c.post(f"/api/frames/{served.slug}/check", json={"prompt": prompt})
-            assert answer.status_code == 200, answer.text
-            return str(answer.json()["outcome"])
-        for fits in ("Rewrite this without 'magical', just say what we did: 'A magical day for a magical couple'",
-                     "Reply to this message from a bride: 'we'd love dreamy photos like yours'. Thank her warmly.",
-                     "caption for the album: say relaxed and honest rather than anything like magical",
-                     "rewrite our About page, keep it plain, nothing about magical moments",
-                     "Reply to the Google review from Mrs Hale about her sister's June wedding in Cardiff being "
-                     "'truly magical': thank her warmly",
-                     "a bride from Bath asked if I'd come to her. write a polite reply saying I only work within "
-                     "Wales"):
-            assert outcome(fits) == "fits", fits
-        for against in ("Rewrite this for the website: 'A magical day for a magical couple'",
-                        "Write a post: dreamy photos for your big day",
-                        "caption for the album: relaxed, honest and magical",
-                        "Thank-you card for Mrs Hale: 'it was a truly magical day for all of us'",
-                        "write to the bride: yes, I'll photograph her wedding in Bath in June"):
-            assert outcome(against) != "fits", against
+    expect(served,
+           fits=("Rewrite this without 'magical', just say what we did: 'A magical day for a magical couple'",
+                 "Reply to this message from a bride: 'we'd love dreamy photos like yours'. Thank her warmly.",
+                 "caption for the album: say relaxed and honest rather than anything like magical",
+                 "rewrite our About page, keep it plain, nothing about magical moments",
+                 "Reply to the Google review from Mrs Hale about her sister's June wedding in Cardiff being "
+                 "'truly magical': thank her warmly",
+                 "a bride from Bath asked if I'd come to her. write a polite reply saying I only work within "
+                 "Wales"),
+           flagged=("Rewrite this for the website: 'A magical day for a magical couple'",
+                    "Write a post: dreamy photos for your big day",
+                    "caption for the album: relaxed, honest and magical",
+                    "Thank-you card for Mrs Hale: 'it was a truly magical day for all of us'",
+                    "write to the bride: yes, I'll photograph her wedding in Bath in June"))
 
 
 def test_lines_in_years_are_ages_two_is_a_number_and_a_date_is_no_quantity(serve: Any,
@@ -285,23 +284,17 @@ def test_lines_in_years_are_ages_two_is_a_number_and_a_date_is_no_quantity(serve
     frame = good_frame(refusals=[NEW_BIKES, SCOOTERS, minors, sizes, storm, limit],
                        watch=[{"refusal": limit, "words": ["villefranche-sur-saône", "vienne"]}])
     served = start(serve, frame=frame)
-    with served.admin() as c:
-        def outcome(prompt: str) -> str:
-            answer = c.post(f"/api/frames/{served.slug}/check", json={"prompt": prompt})
-            assert answer.status_code == 200, answer.text
-            return str(answer.json()["outcome"])
-        for fits in ("Fiche d'entretien après réparation : pas de lavage haute pression pendant 3 semaines",
-                     "Affiche : -30 % sur les révisions de vélos, jusqu'au 31 mars",
-                     "Retouche d'un pantalon d'une taille, ourlet compris, pour un client de 40 ans",
-                     "Un client de Vienne demande un devis : réponds qu'on reste dans le Rhône",
-                     "Un client veut qu'on répare sa trottinette. Dis-lui qu'on préfère ne pas le faire",
-                     "Écris le message d'annulation de la sortie de demain : vent fort annoncé, sortie reportée"):
-            assert outcome(fits) == "fits", fits
-        for against in ("Fais la fiche de réparation pour un client de 16 ans venu seul",
-                        "Retouche de trois tailles pour une veste, à faire pour samedi",
-                        "Post : notre sortie de dimanche est maintenue malgré le vent fort",
-                        "Devis pour une intervention à Vienne mardi, chez un client"):
-            assert outcome(against) != "fits", against
+    expect(served,
+           fits=("Fiche d'entretien après réparation : pas de lavage haute pression pendant 3 semaines",
+                 "Affiche : -30 % sur les révisions de vélos, jusqu'au 31 mars",
+                 "Retouche d'un pantalon d'une taille, ourlet compris, pour un client de 40 ans",
+                 "Un client de Vienne demande un devis : réponds qu'on reste dans le Rhône",
+                 "Un client veut qu'on répare sa trottinette. Dis-lui qu'on préfère ne pas le faire",
+                 "Écris le message d'annulation de la sortie de demain : vent fort annoncé, sortie reportée"),
+           flagged=("Fais la fiche de réparation pour un client de 16 ans venu seul",
+                    "Retouche de trois tailles pour une veste, à faire pour samedi",
+                    "Post : notre sortie de dimanche est maintenue malgré le vent fort",
+                    "Devis pour une intervention à Vienne mardi, chez un client"))
 
 
 def test_a_family_any_business_names_does_not_stand_alone_for_a_refusal(serve: Any, upstream: FakeUpstream) -> None:
@@ -311,17 +304,11 @@ def test_a_family_any_business_names_does_not_stand_alone_for_a_refusal(serve: A
                        audience="Households and beginner beekeepers around Cullompton, Devon",
                        refusals=["No payroll outsourcing", "No selling bees or colonies"])
     served = start(serve, frame=frame)
-    with served.admin() as c:
-        def outcome(prompt: str) -> str:
-            answer = c.post(f"/api/frames/{served.slug}/check", json={"prompt": prompt})
-            assert answer.status_code == 200, answer.text
-            return str(answer.json()["outcome"])
-        for fits in ("chase invoice 0412 from Bampton Village Stores, £186, 30 days overdue",
-                     "Write the page for the spring course: six Saturday mornings, £240, everything provided"):
-            assert outcome(fits) == "fits", fits
-        for against in ("Price list for the bees we sell this summer: £180 a nucleus",
-                        "Write a listing for one of our colonies, collection from the apiary"):
-            assert outcome(against) != "fits", against
+    expect(served,
+           fits=("chase invoice 0412 from Bampton Village Stores, £186, 30 days overdue",
+                 "Write the page for the spring course: six Saturday mornings, £240, everything provided"),
+           flagged=("Price list for the bees we sell this summer: £180 a nucleus",
+                    "Write a listing for one of our colonies, collection from the apiary"))
 
 
 def test_a_place_limit_in_its_own_words_is_caught_without_a_watch_list(serve: Any, upstream: FakeUpstream) -> None:
