@@ -107,9 +107,9 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("eval", help="precision and recall of the off-frame check on a labelled set")
     e.add_argument("--split", type=commands.split_arg,
-                   help="dev, test, holdout, unseen, unseen2, blind, blind2 ... blind20, all, or several joined by + "
+                   help="dev, test, holdout, unseen, unseen2, blind, blind2 ... blind22, all, or several joined by + "
                         "(default: holdout, the old frames, and the newest leave-frames-out set, "
-                        "blind19+blind20: new trades)")
+                        "blind19+blind20+blind21+blind22: new trades)")
     e.add_argument("--dir", help="an evaluation folder (default: the project's frames/eval)")
     e.add_argument("--watch", metavar="DIR|none",
                    help="owner watch lists, <slug>.yaml each (default: the folder's watch/ when present)")

@@ -46,6 +46,8 @@ ABOUT = {
     "blind18": "leave-frames-out, eighteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
     "blind19": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "blind20": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind21": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    "blind22": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
     "all": "dev + test + holdout",
 }
 

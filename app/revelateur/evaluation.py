@@ -27,12 +27,12 @@ from app.revelateur.checker import Checker, compile_checker
 from app.revelateur.review import sure_hits
 
 # dev, test, and since their figures were read (2026-12-06) unseen, unseen2 and blind to blind18, were tuned on;
-# holdout, blind19 and blind20 are only run
+# holdout and blind19 to blind22 are only run
 SPLITS = ("dev", "test", "holdout", "unseen", "unseen2", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
           "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
-          "blind17", "blind18", "blind19", "blind20")
-# Written blind while the last change to the check was made or after it, measured once on it: one set
-FRESH = ("blind19", "blind20")
+          "blind17", "blind18", "blind19", "blind20", "blind21", "blind22")
+# Written blind after the last change to the check, each pair measured once on it: one set
+FRESH = ("blind19", "blind20", "blind21", "blind22")
 OLD_SPLITS = ("dev", "test", "holdout")  # the frames the word lists were written with ("all")
 LANGUAGES = ("fr", "en", "all")
 _TAG = re.compile(r"^\s*\[([a-z-]+)\]")

@@ -2,13 +2,13 @@
 
     python frames/eval/stats.py
 
-Checks: every line of dev, test, holdout, unseen, unseen2 and blind to blind20 (.jsonl) parses and has exactly the
+Checks: every line of dev, test, holdout, unseen, unseen2 and blind to blind22 (.jsonl) parses and has exactly the
 keys frame, text, label, item, note; every frame slug is one of frames/eval/frames/*.yaml; a request is in
 the frame's language family (not checked automatically: reviewed by hand; unseen.jsonl has a few
 cross-language requests on purpose); label is "fits" or "off_frame"; an off_frame item is exactly one of
 that frame's refusals or lexicon.banned entries, and a fits item is null; no request text appears twice
-(within a split or across splits). In unseen, unseen2 and blind to blind20 every note also starts with a kind tag in brackets,
-one of OFF_TAGS for off_frame and FIT_TAGS for fits. Items never hit are listed for holdout, unseen, blind to blind20
+(within a split or across splits). In unseen, unseen2 and blind to blind22 every note also starts with a kind tag in brackets,
+one of OFF_TAGS for off_frame and FIT_TAGS for fits. Items never hit are listed for holdout, unseen, blind to blind22
 (each covers every item of the frames it uses) and for all splits together. Exits 1 on the first
 problem found. Reads nothing but this folder.
 """
@@ -26,11 +26,13 @@ HERE = Path(__file__).resolve().parent
 KEYS = {"frame", "text", "label", "item", "note"}
 SPLITS = ("dev", "test", "holdout", "unseen", "unseen2", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
           "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14",
-          "blind15", "blind16", "blind17", "blind18", "blind19", "blind20")
+          "blind15", "blind16", "blind17", "blind18", "blind19", "blind20",
+          "blind21", "blind22")
 # unseen, unseen2 and blind: frames of other trades; their notes open with a kind tag.
 TAGGED = ("unseen", "unseen2", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8",
           "blind9", "blind10", "blind11", "blind12", "blind13", "blind14",
-          "blind15", "blind16", "blind17", "blind18", "blind19", "blind20")
+          "blind15", "blind16", "blind17", "blind18", "blind19", "blind20",
+          "blind21", "blind22")
 OFF_TAGS = ("[literal]", "[kind]", "[paraphrase]", "[place]", "[crosslang]", "[banned]")
 FIT_TAGS = ("[hard-fit]", "[everyday]")
 
@@ -120,7 +122,8 @@ def main() -> int:
         line = f"- {s}: off_frame by kind of item: {kinds['refusal']} refusal, {kinds['banned term']} banned term"
         if s in ("holdout", "unseen", "unseen2", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7",
                  "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
-                 "blind17", "blind18", "blind19", "blind20", "all"):
+                 "blind17", "blind18", "blind19", "blind20",
+                 "blind21", "blind22", "all"):
             line += f"; items never hit: {unhit or 'none'}"
         print(line)
 
