@@ -144,8 +144,8 @@ def quantities(text: str, language: str, kind: str) -> list[tuple[float, float, 
         unit = _unit_after(tokens, i)
         if unit is None and i > 0 and tokens[i - 1] in ("euros", "pounds"):
             unit = ("money", 1.0)
-        if unit is not None and unit[0][2:] in _MONTHS:
-            continue
+        if unit is not None and unit[0].startswith("w:") and unit[0][2:] in _MONTHS:
+            continue  # "31 mars" (its unit "w:mar"), "12 June": a date
         if kind == AGE and (unit is None or unit[0].startswith("w:")) and (
                 below or above or (i > 0 and tokens[i - 1] in ("aged", "agee", "age", "ages", "agees"))):
             unit = ("days", 365.0)  # "aged 14", "kids under 12": an age

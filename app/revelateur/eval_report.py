@@ -26,30 +26,13 @@ ABOUT = {
     "holdout": "written blind to the matcher, on the frames the word lists were written with",
     "unseen": "new trades; tuned on since its figures were read (2026-12-06)",
     "unseen2": "new trades, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind": "leave-frames-out, first batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind2": "leave-frames-out, second batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind3": "leave-frames-out, third batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind4": "leave-frames-out, fourth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind5": "leave-frames-out, fifth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind6": "leave-frames-out, sixth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind7": "leave-frames-out, seventh batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind8": "leave-frames-out, eighth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind9": "leave-frames-out, ninth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind10": "leave-frames-out, tenth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind11": "leave-frames-out, eleventh batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind12": "leave-frames-out, twelfth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind13": "leave-frames-out, thirteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind14": "leave-frames-out, fourteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind15": "leave-frames-out, fifteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind16": "leave-frames-out, sixteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind17": "leave-frames-out, seventeenth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind18": "leave-frames-out, eighteenth batch, written blind; tuned on since its figures were read (2026-12-06)",
-    "blind19": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
-    "blind20": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
-    "blind21": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
-    "blind22": "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind",
+    # each batch of 12 new trades, written blind, measured once, then read: the fresh ones are told by about()
+    **{split: f"leave-frames-out, batch {split[5:] or 1}, written blind; tuned on since its figures were read "
+              "(2026-12-06)" for split in SPLITS if split.startswith("blind") and split not in FRESH},
     "all": "dev + test + holdout",
 }
+_FRESH_ABOUT = ("leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind "
+                "and measured once on the check as it ships")
 
 
 @dataclass(frozen=True)
@@ -147,8 +130,7 @@ def _tag_line(report: Evaluation, tag: str) -> str:
 def about(split: str) -> str:
     """What a split is, for the report's heading; several joined by "+" are one set when they are the fresh one."""
     if set(split.split("+")) <= set(FRESH):
-        return "leave-frames-out: trades no word list, cue or threshold was written or tuned for, written blind " \
-               "and measured once on the check as it ships"
+        return _FRESH_ABOUT
     return "; ".join(ABOUT.get(part, "") for part in split.split("+"))
 
 
